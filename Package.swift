@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cockpit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cockpit", targets: ["cockpit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // ncursesw through a tiny C shim: macros (getmaxyx, A_*, COLS…) become functions,
+        // and the signal flag lives in C so the handler is async-signal-safe.
+        .target(
+            name: "CNCurses",
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+        .target(name: "CockpitCore"),
+        .target(
+            name: "CockpitStore",
+            dependencies: [
+                "CockpitCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The raw C API for the bulk-insert hot path (binding without boxing).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "CockpitUI",
+            dependencies: ["CockpitCore"],
+            exclude: ["gen-width-table.py"]
+        ),
+        .target(
+            name: "CockpitTerminal",
+            dependencies: ["CNCurses", "CockpitUI"]
+        ),
+        .executableTarget(
+            name: "cockpit",
+            dependencies: [
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
+        .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
+        .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI", "CockpitStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

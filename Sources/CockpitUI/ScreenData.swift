@@ -1,0 +1,24 @@
+import CockpitCore
+
+/// Everything a cockpit screen shows for one unit at one moment, fetched by the app from the
+/// store. Rendering is a pure function of this, the model and the size.
+public struct ScreenData: Sendable {
+    public var path: [OrgUnit]                 // root … unit
+    public var figures: Figures
+    public var children: [(unit: OrgUnit, figures: Figures)]
+    public var overdueCases: [CaseListItem]
+    public var at: Int64
+    /// When the data was last written (last ingest commit), nil if unknown.
+    public var dataAsOf: Int64?
+    public var warnings: [String]
+
+    public init(path: [OrgUnit], figures: Figures, children: [(unit: OrgUnit, figures: Figures)],
+                overdueCases: [CaseListItem], at: Int64, dataAsOf: Int64?, warnings: [String] = []) {
+        self.path = path; self.figures = figures; self.children = children
+        self.overdueCases = overdueCases; self.at = at; self.dataAsOf = dataAsOf; self.warnings = warnings
+    }
+
+    public var unit: OrgUnit { path[path.count - 1] }
+    /// Leaves (communities, parks) list their overdue cases instead of comparing children.
+    public var showsCases: Bool { children.isEmpty }
+}

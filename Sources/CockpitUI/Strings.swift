@@ -1,0 +1,97 @@
+import CockpitCore
+
+/// Every word the screens say, in Chinese (default) and English.
+public struct Strings: Sendable {
+    public enum Language: String, Sendable, CaseIterable { case zh, en }
+    public let language: Language
+
+    public init(_ language: Language) { self.language = language }
+
+    /// From `LANG`/`LC_ALL`: English only when the locale says so explicitly.
+    public static func language(fromEnvironment env: [String: String]) -> Language {
+        let l = env["LC_ALL"] ?? env["LC_MESSAGES"] ?? env["LANG"] ?? ""
+        return l.hasPrefix("en") ? .en : .zh
+    }
+
+    private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    public var open: String { t("在办", "Open") }
+    public var overdue: String { t("超期", "Overdue") }
+    public var warning: String { t("临期", "Due soon") }
+    public var suspended: String { t("挂起", "Suspended") }
+    public var completed: String { t("本期办结", "Completed") }
+    public var completedOverdue: String { t("超期办结", "Late done") }
+    public var onTimeRate: String { t("按时率", "On time") }
+    public var name: String { t("名称", "Name") }
+    public var caseID: String { t("办件编号", "Case") }
+    public var item: String { t("事项", "Item") }
+    public var department: String { t("部门", "Department") }
+    public var deadline: String { t("办理期限", "Deadline") }
+    public var daysOver: String { t("超期天数", "Days over") }
+    public var overdueCases: String { t("超期办件", "Overdue cases") }
+    public var noOverdueCases: String { t("没有超期办件", "No overdue cases") }
+    public var asOf: String { t("截至", "as of") }
+    public var data: String { t("数据", "data") }
+    public var noData: String { t("暂无数据", "no data yet") }
+    public var select: String { t("选择", "select") }
+    public var drill: String { t("下钻", "drill down") }
+    public var back: String { t("返回", "back") }
+    public var quit: String { t("退出", "quit") }
+    public var scroll: String { t("滚动", "scroll") }
+    public func ofOpen(_ pct: String) -> String { t("占在办 \(pct)", "\(pct) of open") }
+    public func inWindow(_ n: String) -> String { t("本期办结 \(n)", "\(n) completed") }
+    public func daysSuffix(_ n: Int) -> String { t("\(n) 天", "\(n) d") }
+
+    public func compare(_ tier: OrgUnit.Tier) -> String {
+        switch tier {
+        case .district: t("各街道对比", "Streets compared")
+        case .street: t("各社区、园区对比", "Communities and parks compared")
+        case .community, .park: t("对比", "Compared")
+        }
+    }
+
+    public func tooSmall(needW: Int, needH: Int, w: Int, h: Int) -> String {
+        t("终端太小（需要 \(needW)×\(needH)，当前 \(w)×\(h)）", "terminal too small (need \(needW)×\(needH), have \(w)×\(h))")
+    }
+
+    public func outsideCalendar(_ n: Int) -> String {
+        t("注意：\(n) 件办件的期限超出工作日历年份，按周末规则估算", "note: \(n) deadlines fall outside the calendar's years (weekday rule used)")
+    }
+
+    public func atOutsideCalendar(_ day: String) -> String {
+        t("注意：\(day) 不在工作日历年份内", "note: \(day) is outside the calendar's years")
+    }
+
+    public func tier(_ tier: OrgUnit.Tier) -> String {
+        switch tier {
+        case .district: t("区", "district")
+        case .street: t("街道", "street")
+        case .community: t("社区", "community")
+        case .park: t("园区", "park")
+        }
+    }
+}
+
+/// Numbers as people read them: integers with no decimals, rates as percentages, "—" for none.
+public enum Format {
+    public static func count(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "—" }
+        return String(Int(v.rounded()))
+    }
+
+    public static func percent(_ v: Double?, digits: Int = 1) -> String {
+        guard let v, v.isFinite else { return "—" }
+        let scaled = (v * 100 * pow10(digits)).rounded() / pow10(digits)
+        var s = String(scaled)
+        if digits == 0, s.hasSuffix(".0") { s.removeLast(2) }
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        } else if digits > 0 {
+            s += "." + String(repeating: "0", count: digits)
+        }
+        return s + "%"
+    }
+
+    private static func pow10(_ d: Int) -> Double { var r = 1.0; for _ in 0..<d { r *= 10 }; return r }
+}

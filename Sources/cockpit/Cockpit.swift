@@ -1,0 +1,76 @@
+import ArgumentParser
+import CockpitCore
+import CockpitStore
+import CockpitUI
+import Foundation
+
+@main
+struct Cockpit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cockpit",
+        abstract: "The district operations cockpit (数字驾驶舱) in a terminal.",
+        discussion: """
+            Without a subcommand, opens the cockpit on a unit. Without --db it opens the demo: a store
+            built once from SampleData/ at $XDG_DATA_HOME/cockpit/demo.sqlite.
+            """,
+        subcommands: [Open.self, Ingest.self, Report.self, Snapshot.self],
+        defaultSubcommand: Open.self
+    )
+}
+
+/// Options every command that reads figures shares.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The SQLite store. Without it: the demo store, built from SampleData/ on first use.")
+    var db: String?
+
+    @Option(help: "Compute figures as of this time (ISO 8601; without an offset the time is UTC+8). Default: now.")
+    var at: String?
+
+    @Option(help: "Start of the window of flow figures (completed, …). Default: the start of --at's month.")
+    var since: String?
+
+    func window() throws -> FigureWindow {
+        let at = try at.map { try parseTime($0, option: "--at") } ?? Int64(Date().timeIntervalSince1970)
+        let since = try since.map { try parseTime($0, option: "--since") }
+        return FigureWindow(at: at, since: since)
+    }
+
+    /// The store to read, building the demo first when no --db was given.
+    func openStore(quiet: Bool = false) throws -> CockpitStore {
+        if let db {
+            return try CockpitStore(path: db, mode: .read)
+        }
+        let path = try Demo.ensure(quiet: quiet)
+        return try CockpitStore(path: path, mode: .read)
+    }
+}
+
+func parseTime(_ text: String, option: String) throws -> Int64 {
+    guard let t = LocalTime.parse(text) else {
+        throw ValidationError("\(option) '\(text)' is not an ISO 8601 time (e.g. 2026-03-02T10:00:00+08:00)")
+    }
+    return t
+}
+
+/// Exits with a message on stderr and the given code.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    var code: Int32 = 2
+}
+
+func fail(_ message: String, code: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data(("cockpit: " + message + "\n").utf8))
+    Foundation.exit(code)
+}
+
+func printErr(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Resolves a unit id (or exact name) against the tree, failing with the nearest ids.
+func resolveUnit(_ id: String?, in tree: OrgTree) -> OrgUnit {
+    guard let id else { return tree.root }
+    if let u = tree.unit(id) { return u }
+    if let u = tree.units.first(where: { $0.name == id || $0.name == id + "街道" || $0.name == id + "社区" }) { return u }
+    fail("unknown unit '\(id)'; nearest: \(tree.nearest(to: id).joined(separator: ", "))")
+}

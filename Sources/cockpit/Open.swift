@@ -1,0 +1,129 @@
+import ArgumentParser
+import CockpitCore
+import CockpitStore
+import CockpitTerminal
+import CockpitUI
+import Foundation
+
+/// `cockpit [--db DB] [--unit ID]`: the live cockpit in the terminal.
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the cockpit on a unit (the default command).",
+        discussion: """
+            Keys: ↑↓ or j/k select, Enter drills down, Esc or Backspace goes up, q quits.
+            The screen follows the store: new data appears within a second, and the lights
+            are re-evaluated every minute because overdue status changes with the clock.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The unit to open (id, e.g. wulin). Default: the root of the tree.")
+    var unit: String?
+
+    @Option(help: "Language of the screens: zh or en. Default: from LANG, else zh.")
+    var lang: String?
+
+    @Flag(help: "Draw without colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Draw East Asian ambiguous characters (box lines, ●, arrows) two columns wide.")
+    var ambiguousWide = false
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        if let problem = Terminal.check(environment: env) { fail(problem) }
+        let language = try language(env)
+        let cockpitStore = try store.openStore()
+        let tree = try cockpitStore.tree()
+        let start = resolveUnit(unit, in: tree)
+        let ascii = !isUTF8Locale(env)
+        let options = RenderOptions(strings: Strings(language), ascii: ascii, ambiguousWide: ambiguousWide)
+        let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
+        let since = try store.since.map { try parseTime($0, option: "--since") }
+        let loader = ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings)
+        let colorMode: Terminal.ColorMode = (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+
+        let terminal = try Terminal(colorMode: colorMode)
+        defer { terminal.stop() }
+        var app = LiveScreen(terminal: terminal, loader: loader, screen: CockpitScreen(options: options),
+                             model: CockpitModel(unitID: start.id), tree: tree, fixedAt: fixedAt, since: since)
+        let signal = try app.run()
+        terminal.stop()
+        if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
+    }
+
+    func language(_ env: [String: String]) throws -> Strings.Language {
+        guard let lang else { return Strings.language(fromEnvironment: env) }
+        guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
+        return l
+    }
+
+    func isUTF8Locale(_ env: [String: String]) -> Bool {
+        let l = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? "").lowercased()
+        // An unset locale is taken as UTF-8: every terminal we target speaks it; C/POSIX is not.
+        if l.isEmpty { return true }
+        return l.contains("utf-8") || l.contains("utf8")
+    }
+}
+
+/// The loop: keys → model → data → canvas → terminal; and the store watched for new data.
+struct LiveScreen {
+    let terminal: Terminal
+    let loader: ScreenLoader
+    let screen: CockpitScreen
+    var model: CockpitModel
+    let tree: OrgTree
+    let fixedAt: Int64?
+    let since: Int64?
+
+    private func window() -> FigureWindow {
+        FigureWindow(at: fixedAt ?? Int64(Date().timeIntervalSince1970), since: since)
+    }
+
+    /// Returns the signal that ended it (0 for q).
+    mutating func run() throws -> Int32 {
+        var data = try loader.load(unitID: model.unitID, window: window())
+        var version = try loader.store.dataVersion()
+        var lastCheck = Date()
+        var minute = Int64(Date().timeIntervalSince1970) / 60
+        draw(data)
+        while true {
+            let sig = terminal.takeSignal()
+            if sig != 0 { return sig }
+            if terminal.takeContinued() { terminal.invalidate(); draw(data) }
+            if let key = terminal.readKey(timeoutMs: 250) {
+                if key == .char("\u{0C}") { terminal.invalidate(); draw(data); continue }
+                switch model.update(key, data: data, tree: tree) {
+                case .quit: return 0
+                case .reload:
+                    data = try loader.load(unitID: model.unitID, window: window())
+                    draw(data)
+                case .redraw: draw(data)
+                case .none: break
+                }
+                continue
+            }
+            // Idle: is there new data, or a new minute (lights change with the clock)?
+            if Date().timeIntervalSince(lastCheck) >= 1 {
+                lastCheck = Date()
+                let v = (try? loader.store.dataVersion()) ?? version
+                let m = Int64(Date().timeIntervalSince1970) / 60
+                if v != version || (fixedAt == nil && m != minute) {
+                    version = v
+                    minute = m
+                    if let fresh = try? loader.load(unitID: model.unitID, window: window()) {
+                        data = fresh
+                        draw(data)
+                    }
+                }
+            }
+        }
+    }
+
+    func draw(_ data: ScreenData) {
+        let (w, h) = terminal.size
+        terminal.draw(screen.render(model: model, data: data, width: w, height: h))
+    }
+}

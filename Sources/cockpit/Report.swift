@@ -1,0 +1,90 @@
+import ArgumentParser
+import CockpitCore
+import CockpitStore
+import CockpitUI
+import Foundation
+
+/// `cockpit report`: a unit's figures and its direct children's, as JSON or text.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a unit's figures, rolled up over its descendants, and each direct child's."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The unit (id). Default: the root of the tree.")
+    var unit: String?
+
+    @Option(help: "json or text.")
+    var format: String = "text"
+
+    func run() throws {
+        guard format == "json" || format == "text" else { throw ValidationError("--format must be json or text") }
+        let cockpitStore = try store.openStore(quiet: true)
+        let tree = try cockpitStore.tree()
+        let u = resolveUnit(unit, in: tree)
+        let window = try store.window()
+        let all = try cockpitStore.caseFigures(tree: tree, window: window)
+        let children = tree.children(of: u.id)
+        if format == "json" {
+            print(json(u, all: all, children: children, window: window))
+        } else {
+            print(text(u, all: all, children: children, window: window))
+        }
+    }
+
+    func json(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow) -> String {
+        func unitJSON(_ u: OrgUnit) -> String {
+            "{\"id\":\(JSON.string(u.id)),\"name\":\(JSON.string(u.name)),\"tier\":\(JSON.string(u.tier.rawValue))}"
+        }
+        func metrics(_ f: Figures?) -> String {
+            "{" + Metric.caseFigures.map { "\(JSON.string($0)):\(JSON.number(f?[$0]))" }.joined(separator: ",") + "}"
+        }
+        let kids = children.map { "{\"unit\":\(unitJSON($0)),\"metrics\":\(metrics(all[$0.id]))}" }.joined(separator: ",")
+        return "{\"unit\":\(unitJSON(u)),\"at\":\(JSON.string(LocalTime.iso(window.at))),\"since\":\(JSON.string(LocalTime.iso(window.since))),"
+            + "\"metrics\":\(metrics(all[u.id])),\"children\":[\(kids)]}"
+    }
+
+    func text(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow) -> String {
+        let names = Metric.caseFigures
+        let nameW = max(12, ([u] + children).map { Text.width($0.name) + Text.width($0.id) + 3 }.max() ?? 12)
+        let colW = names.map { max(10, $0.count + 2) }
+        var lines = ["\(u.name) (\(u.id), \(u.tier.rawValue))  at \(LocalTime.iso(window.at))  since \(LocalTime.iso(window.since))", ""]
+        lines.append(Text.pad("unit", nameW) + zip(names, colW).map { Text.pad($0.0, $0.1, align: .right) }.joined())
+        func row(_ x: OrgUnit) -> String {
+            let f = all[x.id]
+            return Text.pad("\(x.name) (\(x.id))", nameW) + zip(names, colW).map { name, w in
+                Text.pad(name.hasSuffix("rate") ? Format.percent(f?[name]) : Format.count(f?[name]), w, align: .right)
+            }.joined()
+        }
+        lines.append(row(u))
+        if !children.isEmpty { lines.append("") }
+        lines += children.map(row)
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum JSON {
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Whole numbers without decimals; nil (e.g. a rate of an empty window) as null.
+    static func number(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "null" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return String(v)
+    }
+}
