@@ -37,16 +37,22 @@ let package = Package(
             name: "CockpitTerminal",
             dependencies: ["CNCurses", "CockpitUI"]
         ),
+        // Glue between the store and the screens, shared by the commands and the tests.
+        .target(
+            name: "CockpitApp",
+            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI"]
+        ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
-        .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI", "CockpitStore"]),
+        .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
+        .testTarget(name: "CockpitAppTests", dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,9 +40,17 @@ public struct CockpitScreen {
         let (tiles, lower) = rest.takeTop(4)
         drawTiles(&c, tiles, data: data)
         if data.showsCases {
-            drawCases(&c, lower, data: data, selected: model.selectedRow)
+            drawCases(&c, lower, data: data, selected: model.selectedRow, showUnit: false)
         } else {
-            drawComparison(&c, lower, data: data, selected: model.selectedRow)
+            // The comparison takes what it needs; the most overdue cases fill the rest when there is room.
+            let needed = data.children.count + 3
+            if lower.height - needed >= 6 {
+                let (top, bottom) = lower.takeTop(needed)
+                drawComparison(&c, top, data: data, selected: model.selectedRow)
+                drawCases(&c, bottom, data: data, selected: nil, showUnit: true)
+            } else {
+                drawComparison(&c, lower, data: data, selected: model.selectedRow)
+            }
         }
         return c
     }
@@ -90,20 +98,23 @@ public struct CockpitScreen {
         }
     }
 
-    struct Tile { var label: String; var value: String; var sub: String; var tint: Tint }
+    /// `sub` is "label value"; where it does not fit, only `subValue` is shown.
+    struct Tile { var label: String; var value: String; var sub: String; var subValue: String; var tint: Tint }
 
     func tiles(_ f: Figures) -> [Tile] {
         let open = f[Metric.casesOpen] ?? 0
-        func share(_ v: Double?) -> String { s.ofOpen(open > 0 ? Format.percent((v ?? 0) / open) : "—") }
+        func pct(_ v: Double?) -> String { open > 0 ? Format.percent((v ?? 0) / open) : "—" }
         let overdue = f[Metric.casesOverdue] ?? 0, warning = f[Metric.casesWarning] ?? 0
         let late = f[Metric.casesCompletedOverdue] ?? 0
         return [
-            Tile(label: s.open, value: Format.count(f[Metric.casesOpen]), sub: s.inWindow(Format.count(f[Metric.casesCompleted])), tint: .normal),
-            Tile(label: s.overdue, value: Format.count(overdue), sub: share(overdue), tint: overdue > 0 ? .red : .green),
-            Tile(label: s.warning, value: Format.count(warning), sub: share(warning), tint: warning > 0 ? .yellow : .green),
-            Tile(label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: share(f[Metric.casesSuspended]), tint: .grey),
-            Tile(label: s.completedOverdue, value: Format.count(late),
-                 sub: "\(s.onTimeRate) \(Format.percent(f[Metric.casesOnTimeRate]))", tint: late > 0 ? .red : .green),
+            Tile(label: s.open, value: Format.count(f[Metric.casesOpen]), sub: s.inWindow(Format.count(f[Metric.casesCompleted])),
+                 subValue: Format.count(f[Metric.casesCompleted]), tint: .normal),
+            Tile(label: s.overdue, value: Format.count(overdue), sub: s.ofOpen(pct(overdue)), subValue: pct(overdue), tint: overdue > 0 ? .red : .green),
+            Tile(label: s.warning, value: Format.count(warning), sub: s.ofOpen(pct(warning)), subValue: pct(warning), tint: warning > 0 ? .yellow : .green),
+            Tile(label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: s.ofOpen(pct(f[Metric.casesSuspended])),
+                 subValue: pct(f[Metric.casesSuspended]), tint: .grey),
+            Tile(label: s.completedOverdue, value: Format.count(late), sub: "\(s.onTimeRate) \(Format.percent(f[Metric.casesOnTimeRate]))",
+                 subValue: Format.percent(f[Metric.casesOnTimeRate]), tint: late > 0 ? .red : .green),
         ]
     }
 
@@ -113,7 +124,8 @@ public struct CockpitScreen {
             c.box(rect, title: tile.label, style: Style(.grey), titleStyle: Style(tile.tint == .grey ? .normal : tile.tint, bold: true), ascii: options.ascii)
             let inner = rect.inset(dx: 2, dy: 1)
             c.put(Text.pad(tile.value, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tile.tint, bold: true))
-            c.put(Text.pad(tile.sub, inner.width, align: .right, ambiguousWide: options.ambiguousWide), x: inner.x, y: inner.y + 1, style: Style(dim: true))
+            let sub = Text.width(tile.sub, ambiguousWide: options.ambiguousWide) <= inner.width ? tile.sub : tile.subValue
+            c.put(Text.pad(sub, inner.width, align: .right, ambiguousWide: options.ambiguousWide), x: inner.x, y: inner.y + 1, style: Style(dim: true))
         }
     }
 
@@ -127,13 +139,13 @@ public struct CockpitScreen {
             (s.suspended, Metric.casesSuspended, false), (s.completedOverdue, Metric.casesCompletedOverdue, false),
             (s.onTimeRate, Metric.casesOnTimeRate, true),
         ]
-        let nameW = min(18, max(8, data.children.map { Text.width($0.unit.name) }.max() ?? 8))
+        let nameW = 2 + min(18, max(8, data.children.map { Text.width($0.unit.name) }.max() ?? 8))
         let numW = 9
         let fixed = nameW + metrics.count * numW + 2
         let barW = inner.width - fixed - 1
         // Header
         var x = inner.x
-        x += c.put(Text.pad(s.name, nameW), x: x, y: inner.y, style: Style.bold)
+        x += c.put(Text.pad("  " + s.name, nameW), x: x, y: inner.y, style: Style.bold)
         for (label, _, _) in metrics { x += c.put(Text.pad(label, numW, align: .right), x: x, y: inner.y, style: Style.bold) }
         if barW >= 8 { c.put("  " + Text.fit(s.overdue, barW), x: x, y: inner.y, style: Style.bold) }
 
@@ -147,7 +159,9 @@ public struct CockpitScreen {
             let base = isSel ? Style(reverse: true) : Style.plain
             if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
             var x = inner.x
-            x += c.put(Text.pad(unit.name, nameW, ambiguousWide: options.ambiguousWide), x: x, y: y, style: Style(base.tint, bold: isSel, reverse: isSel))
+            // ">" marks the selection in monochrome and in snapshots too, not only by reverse video.
+            x += c.put(Text.pad((isSel ? "> " : "  ") + unit.name, nameW, ambiguousWide: options.ambiguousWide), x: x, y: y,
+                       style: Style(base.tint, bold: isSel, reverse: isSel))
             for (_, metric, isRate) in metrics {
                 let v = f[metric]
                 let text = isRate ? Format.percent(v) : Format.count(v)
@@ -165,9 +179,9 @@ public struct CockpitScreen {
         drawScrollHint(&c, r, top: top, visible: visible, count: data.children.count)
     }
 
-    /// A leaf's overdue cases, most overdue first.
-    func drawCases(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int) {
-        let title = "\(s.overdueCases) (\(Format.count(data.figures[Metric.casesOverdue])))"
+    /// Overdue cases under the unit, most overdue first; with `showUnit`, which community each is in.
+    func drawCases(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int?, showUnit: Bool) {
+        let title = "\(showUnit ? s.mostOverdue : s.overdueCases) (\(Format.count(data.figures[Metric.casesOverdue])))"
         c.box(r, title: title, titleStyle: Style(.red, bold: true), ascii: options.ascii)
         let inner = r.inset(dx: 2, dy: 1)
         guard inner.height >= 2 else { return }
@@ -175,27 +189,31 @@ public struct CockpitScreen {
             c.put(s.noOverdueCases, x: inner.x, y: inner.y + 1, style: Style(.green))
             return
         }
-        let idW = 16, overW = 9, deadlineW = 12
-        let rest = inner.width - idW - overW - deadlineW - 3
+        let idW = 16, overW = 9, deadlineW = 10
+        let unitW = showUnit ? min(14, max(8, data.overdueCases.map { Text.width(data.unitNames[$0.unit] ?? $0.unit) }.max() ?? 8)) : 0
+        let rest = inner.width - idW - overW - deadlineW - unitW - (showUnit ? 5 : 4) - 2
         let deptW = max(10, rest * 2 / 5), itemW = max(10, rest - deptW)
         func row(_ cols: [(String, Int, Text.Align)], y: Int, style: Style) {
+            var cols = cols
+            if !showUnit { cols.remove(at: 1) }
             var x = inner.x
             for (i, (text, w, align)) in cols.enumerated() {
                 x += c.put(Text.pad(text, w, align: align, ambiguousWide: options.ambiguousWide), x: x, y: y, style: style)
                 if i < cols.count - 1 { x += c.put(" ", x: x, y: y, style: style) }
             }
         }
-        row([(s.caseID, idW, .left), (s.item, itemW, .left), (s.department, deptW, .left),
+        row([("  " + s.caseID, idW + 2, .left), (s.unitColumn, unitW, .left), (s.item, itemW, .left), (s.department, deptW, .left),
              (s.deadline, deadlineW, .left), (s.daysOver, overW, .right)], y: inner.y, style: .bold)
         let visible = inner.height - 1
-        let top = scrollTop(selected: selected, count: data.overdueCases.count, visible: visible)
+        let top = scrollTop(selected: selected ?? 0, count: data.overdueCases.count, visible: visible)
         for (n, i) in (top..<min(data.overdueCases.count, top + visible)).enumerated() {
             let k = data.overdueCases[i]
             let isSel = i == selected
             let y = inner.y + 1 + n
             if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(reverse: true)) }
             let st = Style(.normal, reverse: isSel)
-            row([(k.id, idW, .left), (k.itemName, itemW, .left), (k.department, deptW, .left),
+            row([((isSel ? "> " : "  ") + k.id, idW + 2, .left), (data.unitNames[k.unit] ?? k.unit, unitW, .left),
+                 (k.itemName, itemW, .left), (k.department, deptW, .left),
                  (LocalTime.dayString(LocalTime.day(of: k.deadline - 1)), deadlineW, .left),
                  (s.daysSuffix(k.daysOver), overW, .right)], y: y, style: st)
             c.put(Text.pad(s.daysSuffix(k.daysOver), overW, align: .right), x: inner.maxX - overW, y: y, style: Style(.red, bold: true, reverse: isSel))

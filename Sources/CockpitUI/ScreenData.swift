@@ -11,11 +11,15 @@ public struct ScreenData: Sendable {
     /// When the data was last written (last ingest commit), nil if unknown.
     public var dataAsOf: Int64?
     public var warnings: [String]
+    /// Names of the units the listed cases belong to.
+    public var unitNames: [String: String]
 
     public init(path: [OrgUnit], figures: Figures, children: [(unit: OrgUnit, figures: Figures)],
-                overdueCases: [CaseListItem], at: Int64, dataAsOf: Int64?, warnings: [String] = []) {
+                overdueCases: [CaseListItem], at: Int64, dataAsOf: Int64?, warnings: [String] = [],
+                unitNames: [String: String] = [:]) {
         self.path = path; self.figures = figures; self.children = children
         self.overdueCases = overdueCases; self.at = at; self.dataAsOf = dataAsOf; self.warnings = warnings
+        self.unitNames = unitNames
     }
 
     public var unit: OrgUnit { path[path.count - 1] }

@@ -29,6 +29,8 @@ public struct Strings: Sendable {
     public var deadline: String { t("办理期限", "Deadline") }
     public var daysOver: String { t("超期天数", "Days over") }
     public var overdueCases: String { t("超期办件", "Overdue cases") }
+    public var mostOverdue: String { t("超期最久的办件", "Most overdue cases") }
+    public var unitColumn: String { t("所属", "Unit") }
     public var noOverdueCases: String { t("没有超期办件", "No overdue cases") }
     public var asOf: String { t("截至", "as of") }
     public var data: String { t("数据", "data") }

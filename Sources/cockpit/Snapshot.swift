@@ -1,4 +1,5 @@
 import ArgumentParser
+import CockpitApp
 import CockpitCore
 import CockpitStore
 import CockpitUI

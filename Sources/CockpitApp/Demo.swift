@@ -2,11 +2,11 @@ import CockpitStore
 import Foundation
 
 /// The demo store: built once from SampleData/ so that `swift run cockpit` shows a real district.
-enum Demo {
+public enum Demo {
     /// Bump when SampleData changes so that an old demo store is rebuilt.
-    static let version = "1"
+    public static let version = "1"
 
-    static var defaultPath: String {
+    public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
         let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (env["HOME"] ?? NSHomeDirectory()) + "/.local/share"
@@ -14,7 +14,7 @@ enum Demo {
     }
 
     /// SampleData/: $COCKPIT_SAMPLE_DATA, ./SampleData, or the one beside this source tree.
-    static func sampleDataDirectory() -> String? {
+    public static func sampleDataDirectory() -> String? {
         let env = ProcessInfo.processInfo.environment
         var candidates: [String] = []
         if let d = env["COCKPIT_SAMPLE_DATA"] { candidates.append(d) }
@@ -28,7 +28,7 @@ enum Demo {
 
     /// Returns the demo store's path, building it first if it is missing or out of date.
     /// Built beside its final place and renamed in, so a kill mid-build never leaves half a store.
-    static func ensure(quiet: Bool) throws -> String {
+    public static func ensure(quiet: Bool) throws -> String {
         let path = defaultPath
         if FileManager.default.fileExists(atPath: path),
            let store = try? CockpitStore(path: path, mode: .read),
@@ -36,28 +36,33 @@ enum Demo {
             return path
         }
         guard let dir = sampleDataDirectory() else {
-            throw Failure(description: "cannot find SampleData/ (run from the project folder, or set COCKPIT_SAMPLE_DATA)")
+            throw StoreError("cannot find SampleData/ (run from the project folder, or set COCKPIT_SAMPLE_DATA)")
         }
         let started = Date()
         let building = path + ".building"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
-        var cases = 0
-        do {
-            let store = try CockpitStore(path: building, mode: .write)
-            _ = try store.ingest(kind: .units, file: dir + "/units.csv")
-            let calendars = (try FileManager.default.contentsOfDirectory(atPath: dir))
-                .filter { $0.hasPrefix("calendar-") && $0.hasSuffix(".csv") }.sorted()
-            for f in calendars { _ = try store.ingest(kind: .calendar, file: dir + "/" + f) }
-            cases = try store.ingest(kind: .cases, file: dir + "/cases.csv").accepted
-            try store.setMeta("demo_version", version)
-            try store.close()
-        }
+        let cases = try build(at: building, from: dir)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: building))
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
         if !quiet {
-            printErr(String(format: "cockpit: built the demo store %@ from %@ (%d cases, %.1f s)", path, dir, cases, Date().timeIntervalSince(started)))
+            FileHandle.standardError.write(Data(String(format: "cockpit: built the demo store %@ from %@ (%d cases, %.1f s)", path, dir, cases, Date().timeIntervalSince(started)).utf8 + [10]))
         }
         return path
+    }
+
+    /// Ingests SampleData/ (units, every calendar-*.csv, cases) into a new store at `path`.
+    /// `now` stamps the ingest (the data's "as of"), fixed in tests so that snapshots are stable.
+    @discardableResult
+    public static func build(at path: String, from dir: String, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int {
+        let store = try CockpitStore(path: path, mode: .write)
+        _ = try store.ingest(kind: .units, file: dir + "/units.csv", now: now)
+        let calendars = (try FileManager.default.contentsOfDirectory(atPath: dir))
+            .filter { $0.hasPrefix("calendar-") && $0.hasSuffix(".csv") }.sorted()
+        for f in calendars { _ = try store.ingest(kind: .calendar, file: dir + "/" + f, now: now) }
+        let cases = try store.ingest(kind: .cases, file: dir + "/cases.csv", now: now).accepted
+        try store.setMeta("demo_version", version)
+        try store.close()
+        return cases
     }
 }
