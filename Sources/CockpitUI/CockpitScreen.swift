@@ -113,7 +113,7 @@ public struct CockpitScreen {
             Tile(label: s.warning, value: Format.count(warning), sub: s.ofOpen(pct(warning)), subValue: pct(warning), tint: warning > 0 ? .yellow : .green),
             Tile(label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: s.ofOpen(pct(f[Metric.casesSuspended])),
                  subValue: pct(f[Metric.casesSuspended]), tint: .grey),
-            Tile(label: s.completedOverdue, value: Format.count(late), sub: "\(s.onTimeRate) \(Format.percent(f[Metric.casesOnTimeRate]))",
+            Tile(label: s.completedOverdue, value: Format.count(late), sub: s.onTime(Format.percent(f[Metric.casesOnTimeRate])),
                  subValue: Format.percent(f[Metric.casesOnTimeRate]), tint: late > 0 ? .red : .green),
         ]
     }
@@ -124,7 +124,9 @@ public struct CockpitScreen {
             c.box(rect, title: tile.label, style: Style(.grey), titleStyle: Style(tile.tint == .grey ? .normal : tile.tint, bold: true), ascii: options.ascii)
             let inner = rect.inset(dx: 2, dy: 1)
             c.put(Text.pad(tile.value, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tile.tint, bold: true))
-            let sub = Text.width(tile.sub, ambiguousWide: options.ambiguousWide) <= inner.width ? tile.sub : tile.subValue
+            // Labels on all tiles or on none, so that the row reads evenly.
+            let labelled = list.allSatisfy { Text.width($0.sub, ambiguousWide: options.ambiguousWide) <= inner.width }
+            let sub = labelled ? tile.sub : tile.subValue
             c.put(Text.pad(sub, inner.width, align: .right, ambiguousWide: options.ambiguousWide), x: inner.x, y: inner.y + 1, style: Style(dim: true))
         }
     }
@@ -218,7 +220,7 @@ public struct CockpitScreen {
                  (s.daysSuffix(k.daysOver), overW, .right)], y: y, style: st)
             c.put(Text.pad(s.daysSuffix(k.daysOver), overW, align: .right), x: inner.maxX - overW, y: y, style: Style(.red, bold: true, reverse: isSel))
         }
-        drawScrollHint(&c, r, top: top, visible: visible, count: data.overdueCases.count)
+        if selected != nil { drawScrollHint(&c, r, top: top, visible: visible, count: data.overdueCases.count) }
     }
 
     func scrollTop(selected: Int, count: Int, visible: Int) -> Int {

@@ -40,8 +40,9 @@ public struct Strings: Sendable {
     public var back: String { t("返回", "back") }
     public var quit: String { t("退出", "quit") }
     public var scroll: String { t("滚动", "scroll") }
-    public func ofOpen(_ pct: String) -> String { t("占在办 \(pct)", "\(pct) of open") }
-    public func inWindow(_ n: String) -> String { t("本期办结 \(n)", "\(n) completed") }
+    public func ofOpen(_ pct: String) -> String { t("占比 \(pct)", "\(pct) of open") }
+    public func inWindow(_ n: String) -> String { t("办结 \(n)", "\(n) done") }
+    public func onTime(_ pct: String) -> String { t("按时 \(pct)", "\(pct) on time") }
     public func daysSuffix(_ n: Int) -> String { t("\(n) 天", "\(n) d") }
 
     public func compare(_ tier: OrgUnit.Tier) -> String {

@@ -1,0 +1,66 @@
+import CockpitApp
+import CockpitCore
+import CockpitTerminal
+import CockpitUI
+import XCTest
+
+/// Every key's effect on the screen model, without a terminal.
+final class ModelTests: XCTestCase {
+    func testDrillDownAndBackKeepsSelection() throws {
+        let loader = try SampleStore.loader()
+        let window = FigureWindow(at: SampleStore.at)
+        var model = CockpitModel(unitID: "xiacheng")
+        var data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.down, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.update(.char("j"), data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.selectedRow, 2)
+        XCTAssertEqual(model.update(.char("k"), data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.update(.down, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "tianshui")
+        data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, data.children[0].unit.id)
+        data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertTrue(data.showsCases)
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .none, "a community has nothing below it")
+        XCTAssertEqual(model.update(.escape, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "tianshui")
+        data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.backspace, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "xiacheng")
+        XCTAssertEqual(model.selectedRow, 2, "back up, the street we came from is selected")
+        data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.escape, data: data, tree: loader.tree), .none, "nothing above the district")
+        XCTAssertEqual(model.update(.char("q"), data: data, tree: loader.tree), .quit)
+    }
+
+    func testSelectionIsClamped() throws {
+        let loader = try SampleStore.loader()
+        var model = CockpitModel(unitID: "xiacheng")
+        let data = try loader.load(unitID: model.unitID, window: FigureWindow(at: SampleStore.at))
+        XCTAssertEqual(model.update(.up, data: data, tree: loader.tree), .none)
+        XCTAssertEqual(model.update(.end, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.selectedRow, 7)
+        XCTAssertEqual(model.update(.down, data: data, tree: loader.tree), .none)
+        XCTAssertEqual(model.update(.pageUp, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.selectedRow, 0)
+        XCTAssertEqual(model.update(.right, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "changqing")
+    }
+
+    func testKeyDecoder() {
+        XCTAssertEqual(KeyDecoder.character(13), .enter)
+        XCTAssertEqual(KeyDecoder.character(10), .enter)
+        XCTAssertEqual(KeyDecoder.character(27), .escape)
+        XCTAssertEqual(KeyDecoder.character(127), .backspace)
+        XCTAssertEqual(KeyDecoder.character(9), .tab)
+        XCTAssertEqual(KeyDecoder.character(0x71), .char("q"))
+        XCTAssertEqual(KeyDecoder.character(0x6B66), .char("武"))
+        XCTAssertNil(KeyDecoder.character(1))
+        XCTAssertEqual(KeyDecoder.keyCode(0o403), .up)
+        XCTAssertEqual(KeyDecoder.keyCode(0o402), .down)
+        XCTAssertEqual(KeyDecoder.keyCode(0o632), .resize)
+        XCTAssertNil(KeyDecoder.keyCode(0o777))
+    }
+}

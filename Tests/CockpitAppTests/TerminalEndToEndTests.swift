@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+
+/// Drives the real binary in a real terminal (tmux), as a person would: keys in, screen out.
+final class TerminalEndToEndTests: XCTestCase {
+    var socket = ""
+    var dir = ""
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("tmux is missing: .ci/run installs it"); return }
+            throw XCTSkip("tmux is not installed")
+        }
+        socket = "cockpit-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+        dir = NSTemporaryDirectory() + socket
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        _ = SampleStore.path
+    }
+
+    override func tearDown() {
+        _ = tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// Runs tmux on the test's own server and returns what it printed. posix_spawn + waitpid
+    /// rather than Foundation's Process, whose exit monitoring can miss a client that forked the
+    /// tmux server; output goes to a file because the server inherits the client's stdout.
+    @discardableResult
+    func tmux(_ args: [String]) -> String {
+        let outPath = dir + "/tmux-out"
+        let argv = ["/usr/bin/tmux", "-L", socket, "-u"] + args
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var env = ProcessInfo.processInfo.environment
+        env["LANG"] = "C.UTF-8"
+        env.removeValue(forKey: "TMUX")
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 else { return "" }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    }
+
+    func screen() -> String { tmux(["capture-pane", "-p", "-t", "e2e"]) }
+
+    /// Waits until the screen satisfies `condition`, up to `timeout` seconds.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var s = screen()
+        while !condition(s), Date() < deadline {
+            usleep(100_000)
+            s = screen()
+        }
+        XCTAssertTrue(condition(s), "timed out waiting for \(what); screen:\n\(s)")
+        return s
+    }
+
+    /// Starts the cockpit in a fresh tmux session; the inner shell writes the cockpit's pid and execs it.
+    func start(width: Int = 120, height: Int = 40, extra: String = "") {
+        let cmd = "sh -c 'echo $$ > \(dir)/pid; exec \(Paths.binary) --db \(SampleStore.path) --at 2026-11-20T17:00:00+08:00 \(extra)'; echo COCKPIT_EXIT=$?; sleep 120"
+        tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color " + cmd])
+    }
+
+    var pid: Int32 { Int32((try? String(contentsOfFile: dir + "/pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0 }
+
+    func testDrillDownAndBackThenQuit() {
+        start()
+        var s = waitFor("the district screen") { $0.contains("各街道对比") }
+        XCTAssertTrue(s.contains(" 下城区 "))
+        XCTAssertTrue(s.contains("> 长庆街道"))
+        tmux(["send-keys", "-t", "e2e", "Down", "Down", "Enter"])
+        s = waitFor("the street screen") { $0.contains("下城区 › 天水街道") }
+        XCTAssertTrue(s.contains("各社区、园区对比"))
+        // Chinese names and numbers line up: every box row ends in the last column.
+        for line in s.split(separator: "\n") where line.hasPrefix("│") {
+            XCTAssertTrue(line.hasSuffix("│"), "misaligned: \(line)")
+        }
+        tmux(["send-keys", "-t", "e2e", "Enter"])
+        s = waitFor("the community screen") { $0.contains("下城区 › 天水街道 › ") && $0.contains("超期办件") }
+        tmux(["send-keys", "-t", "e2e", "Escape"])
+        s = waitFor("back on the street") { $0.contains("各社区、园区对比") }
+        tmux(["send-keys", "-t", "e2e", "BSpace"])
+        s = waitFor("back on the district") { $0.contains("各街道对比") }
+        XCTAssertTrue(s.contains("> 天水街道"), "the street we came from stays selected")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
+        XCTAssertTrue(s.contains("COCKPIT_EXIT=0"))
+        XCTAssertFalse(s.contains("各街道对比"), "the terminal's own screen is back")
+        XCTAssertEqual(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
+    func testResizeToTinyAndBack() {
+        start()
+        waitFor("the district screen") { $0.contains("各街道对比") }
+        for (w, h) in [(79, 24), (40, 10), (10, 5), (200, 60), (80, 24)] {
+            tmux(["resize-window", "-t", "e2e", "-x", "\(w)", "-y", "\(h)"])
+            if w >= 80, h >= 24 {
+                waitFor("full screen at \(w)x\(h)") { $0.contains("各街道对比") && !$0.contains("终端太小") }
+            } else if w >= 40 {
+                waitFor("too small at \(w)x\(h)") { $0.contains("终端太小") }
+            } else {
+                usleep(300_000)
+            }
+        }
+        XCTAssertNotEqual(kill(pid, 0), -1, "still running after the resize storm")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        waitFor("exit") { $0.contains("COCKPIT_EXIT=0") }
+    }
+
+    func testHangupRestoresTerminalAndLeavesNoProcess() {
+        start()
+        waitFor("the district screen") { $0.contains("各街道对比") }
+        let p = pid
+        XCTAssertGreaterThan(p, 0)
+        kill(p, SIGHUP)
+        let s = waitFor("exit after SIGHUP") { $0.contains("COCKPIT_EXIT=") }
+        XCTAssertTrue(s.contains("COCKPIT_EXIT=129"), s)
+        XCTAssertEqual(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        XCTAssertEqual(kill(p, 0), -1, "the process is gone")
+    }
+
+    func testRefusesDumbTerminal() {
+        let cmd = "sh -c 'exec \(Paths.binary) --db \(SampleStore.path)'; echo COCKPIT_EXIT=$?; sleep 120"
+        tmux(["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "env LANG=C.UTF-8 TERM=dumb " + cmd])
+        let s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
+        XCTAssertTrue(s.contains("COCKPIT_EXIT=2"), s)
+        XCTAssertTrue(s.contains("cockpit snapshot"), s)
+    }
+}
