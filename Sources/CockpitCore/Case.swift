@@ -48,8 +48,9 @@ extension ServiceCase.Suspension {
             guard halves.count == 2 else {
                 return .failure(FieldError("suspension '\(trimmed)' is not FROM/TO"))
             }
-            guard let from = LocalTime.parse(String(halves[0])) else {
-                return .failure(FieldError("suspension start '\(halves[0])' is not an ISO 8601 time"))
+            let fromText = halves[0].trimmingSpaces
+            guard let from = LocalTime.parse(fromText) else {
+                return .failure(FieldError("suspension start '\(fromText)' is not an ISO 8601 time"))
             }
             let toText = halves[1].trimmingSpaces
             var to: Int64? = nil

@@ -31,10 +31,17 @@ public struct CaseRules: Sendable {
         var outside = false
         let acceptedDay = LocalTime.day(of: acceptedAt)
         var day = calendar.workingDay(max(0, promisedDays), after: acceptedDay, outside: &outside)
+        // Day ranges [from, to) merged first: a day under two overlapping suspensions counts once.
+        var ranges: [(Int32, Int32)] = suspensions.compactMap { s in
+            guard let end = s.to ?? openUntil else { return nil }
+            return (LocalTime.day(of: s.from), LocalTime.day(of: end))
+        }.filter { $0.1 > $0.0 }
+        ranges.sort { $0.0 < $1.0 }
         var suspended = 0
-        for s in suspensions {
-            guard let end = s.to ?? openUntil else { continue }
-            suspended += calendar.workingDays(from: LocalTime.day(of: s.from), to: LocalTime.day(of: end), outside: &outside)
+        var covered: Int32 = .min   // days before this are already counted
+        for (from, to) in ranges where to > covered {
+            suspended += calendar.workingDays(from: max(from, covered), to: to, outside: &outside)
+            covered = to
         }
         if suspended > 0 { day = calendar.workingDay(suspended, after: day, outside: &outside) }
         return Deadline(day: day, suspendedWorkingDays: suspended, outsideCalendar: outside)
