@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Terminal benchmark: runs the real cockpit binary in a pseudo-terminal and measures what a
+person (and the wire) would: time to first frame, bytes sent while idle, bytes for a key
+press, and resident memory. Prints a table; not a timed test.
+
+usage: python3 Benchmarks/terminal_bench.py --db STORE [--bin .build/release/cockpit]
+                                            [--size 200x60] [--idle 10] [--runs 5]
+"""
+import argparse, fcntl, os, pty, select, signal, struct, sys, termios, time
+
+
+def spawn(binary, db, cols, rows, extra):
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
+        os.execve(binary, [binary, "--db", db] + extra, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    return pid, fd
+
+
+def read_for(fd, seconds, until=None):
+    """Reads for `seconds` (or until `until` bytes appear); returns (bytes, elapsed)."""
+    start = time.monotonic()
+    buf = b""
+    while True:
+        left = seconds - (time.monotonic() - start)
+        if left <= 0:
+            break
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+            if until is not None and until in buf:
+                break
+    return buf, time.monotonic() - start
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--bin", default=".build/release/cockpit")
+    ap.add_argument("--size", default="200x60")
+    ap.add_argument("--idle", type=float, default=10)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--at", default=None, help="pass --at to the cockpit (fixed clock)")
+    a = ap.parse_args()
+    cols, rows = map(int, a.size.split("x"))
+    extra = ["--at", a.at] if a.at else []
+    marker = "各街道对比".encode()  # drawn once the first frame is complete
+
+    firsts = []
+    for _ in range(a.runs):
+        t0 = time.monotonic()
+        pid, fd = spawn(a.bin, a.db, cols, rows, extra)
+        out, _ = read_for(fd, 10, until=marker)
+        first = time.monotonic() - t0
+        if marker not in out:
+            sys.exit(f"no first frame within 10 s; got {out[:200]!r}")
+        read_for(fd, 0.3)  # the rest of the frame
+        firsts.append(first)
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+    pid, fd = spawn(a.bin, a.db, cols, rows, extra)
+    read_for(fd, 10, until=marker)
+    read_for(fd, 1.0)
+    idle, secs = read_for(fd, a.idle)
+    os.write(fd, b"j")  # one key: the selection moves one row
+    key, _ = read_for(fd, 1.0)
+    rss = rss_kb(pid)
+    nfd = fds(pid)
+    os.write(fd, b"q")
+    read_for(fd, 1.0)
+    _, status = os.waitpid(pid, 0)
+
+    firsts.sort()
+    print(f"terminal benchmark: {a.bin} --db {a.db} at {cols}x{rows}")
+    print(f"| measure                         | value |")
+    print(f"|---------------------------------|-------|")
+    print(f"| first frame (median of {a.runs})      | {firsts[len(firsts)//2]*1000:.0f} ms (min {firsts[0]*1000:.0f}, max {firsts[-1]*1000:.0f}) |")
+    print(f"| idle output over {a.idle:.0f} s           | {len(idle)} bytes ({len(idle)/secs:.1f} bytes/s) |")
+    print(f"| one key (selection moves a row) | {len(key)} bytes |")
+    print(f"| resident memory                 | {rss/1024:.1f} MB |")
+    print(f"| open file descriptors           | {nfd} |")
+    print(f"| exit status after q             | {os.waitstatus_to_exitcode(status)} |")
+
+
+if __name__ == "__main__":
+    main()
