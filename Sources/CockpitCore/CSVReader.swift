@@ -4,13 +4,39 @@ import Glibc
 import Darwin
 #endif
 
-/// One CSV record, with the physical line it starts on (1-based) and its raw text for rejects.
+/// One CSV record, with the physical line it starts on (1-based).
 public struct CSVRow: Sendable {
     public var line: Int
     public var fields: [String]
-    public var raw: String
     /// Set when the record cannot be read as text fields (invalid UTF-8, an unterminated quote).
     public var error: String?
+    /// Bytes of the file read so far (by chunks): enough for a progress bar.
+    public var bytesRead: Int64
+
+    public init(line: Int, fields: [String], error: String? = nil, bytesRead: Int64 = 0) {
+        self.line = line; self.fields = fields; self.error = error; self.bytesRead = bytesRead
+    }
+
+    /// The record as CSV text again, for rejects: built only when a row is refused, so that the
+    /// hot path keeps no copy of every line. Cut to `CSVReader.rawLimit` bytes.
+    public var raw: String {
+        var out = ""
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out += "," }
+            if f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                out += "\""
+                for ch in f { out += ch == "\"" ? "\"\"" : String(ch) }
+                out += "\""
+            } else {
+                out += f
+            }
+            if out.utf8.count >= CSVReader.rawLimit { break }
+        }
+        if out.utf8.count > CSVReader.rawLimit {
+            out = String(decoding: out.utf8.prefix(CSVReader.rawLimit), as: UTF8.self)
+        }
+        return out
+    }
 }
 
 public struct CSVError: Error, Sendable, CustomStringConvertible {
@@ -21,7 +47,7 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
 /// a UTF-8 BOM at the start. It never gives up on a file because of one bad record: the record
 /// comes back with `error` set and reading goes on with the next one.
 public struct CSVReader {
-    /// Fields longer than this are cut in the raw text kept for rejects (the field itself is read whole).
+    /// The raw text kept for a rejected row is cut to this many bytes (the fields are read whole).
     public static let rawLimit = 4096
 
     private let file: UnsafeMutablePointer<FILE>
@@ -44,7 +70,6 @@ public struct CSVReader {
         var field: [UInt8] = []
         field.reserveCapacity(256)
         var fields: [String] = []
-        var raw: [UInt8] = []
         var line = 1
         var rowLine = 1
         var inQuotes = false
@@ -53,6 +78,7 @@ public struct CSVReader {
         var first = true
         var pendingCR = false
         var anyInRow = false
+        var consumed: Int64 = 0
 
         func finishField() {
             if let s = String(validating: field, as: UTF8.self) {
@@ -65,10 +91,8 @@ public struct CSVReader {
         }
         func emit() throws -> Bool {
             finishField()
-            let rawText = String(decoding: raw.prefix(Self.rawLimit), as: UTF8.self)
-            let row = CSVRow(line: rowLine, fields: fields, raw: rawText, error: error)
+            let row = CSVRow(line: rowLine, fields: fields, error: error, bytesRead: consumed)
             fields.removeAll(keepingCapacity: true)
-            raw.removeAll(keepingCapacity: true)
             error = nil
             anyInRow = false
             return try body(row)
@@ -77,6 +101,7 @@ public struct CSVReader {
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, chunkSize, file) }
             if n == 0 { break }
+            consumed += Int64(n)
             var start = 0
             if first {
                 first = false
@@ -91,10 +116,9 @@ public struct CSVReader {
                     if c == 10 { continue } // CRLF: the LF was already taken by the CR
                 }
                 if inQuotes {
-                    if c == 34 { inQuotes = false; afterQuote = true; if raw.count < Self.rawLimit { raw.append(c) }; continue }
+                    if c == 34 { inQuotes = false; afterQuote = true; continue }
                     if c == 10 { line += 1 }
                     field.append(c)
-                    if raw.count < Self.rawLimit { raw.append(c) }
                     continue
                 }
                 switch c {
@@ -103,12 +127,10 @@ public struct CSVReader {
                     else if field.isEmpty { inQuotes = true }
                     else { field.append(c) } // a stray quote inside an unquoted field is kept as text
                     anyInRow = true
-                    if raw.count < Self.rawLimit { raw.append(c) }
                 case 44: // comma
                     afterQuote = false
                     finishField()
                     anyInRow = true
-                    if raw.count < Self.rawLimit { raw.append(c) }
                 case 10, 13:
                     afterQuote = false
                     if c == 13 { pendingCR = true }
@@ -121,7 +143,6 @@ public struct CSVReader {
                     afterQuote = false
                     field.append(c)
                     anyInRow = true
-                    if raw.count < Self.rawLimit { raw.append(c) }
                 }
             }
         }

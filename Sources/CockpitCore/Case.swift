@@ -80,6 +80,8 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension Substring {
     var trimmingSpaces: String {
+        // Most fields have nothing to trim: no new string then.
+        if let f = utf8.first, f != 32, f != 9, let l = utf8.last, l != 32, l != 9 { return String(self) }
         var s = self[...]
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
@@ -88,7 +90,10 @@ extension Substring {
 }
 
 extension String {
-    public var trimmingSpaces: String { self[...].trimmingSpaces }
+    public var trimmingSpaces: String {
+        if let f = utf8.first, f != 32, f != 9, let l = utf8.last, l != 32, l != 9 { return self }
+        return self[...].trimmingSpaces
+    }
 }
 
 /// A case behind a figure, for lists on screen and `cockpit cases`.

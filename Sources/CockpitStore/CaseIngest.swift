@@ -15,6 +15,7 @@ final class CasesConsumer: BatchConsumer {
     private struct RollupDelta { var n = 0; var late = 0; var outside = 0 }
     private var deltas: [RollupKey: RollupDelta] = [:]
 
+    private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
     private var columns: [Int] = []
@@ -79,51 +80,62 @@ final class CasesConsumer: BatchConsumer {
         let keys = DerivedKeys(acceptedAt: acceptedAt, promisedDays: promised, status: status, completedAt: completedAt,
                                suspensions: suspensions, rules: rules)
 
-        // The earlier push of this id, if any, stops counting where it counted.
-        let old = try prepared(&selectOld, db, "SELECT unit, k_class, k_day, late, outside_calendar FROM cases WHERE id = ?")
-        sqlite3_reset(old)
-        bindText(old, 1, id)
-        if sqlite3_step(old) == SQLITE_ROW {
-            let oldUnit = String(cString: sqlite3_column_text(old, 0))
-            let key = RollupKey(unit: oldUnit, caseClass: Int(sqlite3_column_int(old, 1)), day: sqlite3_column_int(old, 2))
-            deltas[key, default: .init()].n -= 1
-            deltas[key, default: .init()].late -= Int(sqlite3_column_int(old, 3))
-            deltas[key, default: .init()].outside -= Int(sqlite3_column_int(old, 4))
+        func bindAll(_ st: OpaquePointer) {
+            bindText(st, 1, id)
+            bindText(st, 2, unit)
+            bindText(st, 3, department)
+            bindText(st, 4, itemCode)
+            bindText(st, 5, itemName)
+            bindText(st, 6, channel.rawValue)
+            sqlite3_bind_int64(st, 7, acceptedAt)
+            sqlite3_bind_int64(st, 8, Int64(promised))
+            bindText(st, 9, status.rawValue)
+            if let c = completedAt { sqlite3_bind_int64(st, 10, c) } else { sqlite3_bind_null(st, 10) }
+            bindText(st, 11, suspensions.isEmpty ? "" : ServiceCase.Suspension.format(suspensions))
+            sqlite3_bind_int64(st, 12, keys.deadline.instant)
+            sqlite3_bind_int64(st, 13, keys.deadline.outsideCalendar ? 1 : 0)
+            sqlite3_bind_int64(st, 14, Int64(keys.caseClass.rawValue))
+            sqlite3_bind_int64(st, 15, Int64(keys.day))
+            sqlite3_bind_int64(st, 16, keys.late ? 1 : 0)
+            bindText(st, 17, source)
+            sqlite3_bind_int64(st, 18, Int64(row.line))
         }
-        sqlite3_reset(old)
-
-        let up = try prepared(&upsert, db, """
+        let insertSQL = """
             INSERT INTO cases (id, unit, department, item_code, item_name, channel, accepted_at, promised_days, status,
                                completed_at, suspensions, deadline, outside_calendar, k_class, k_day, late, source, line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, department = excluded.department,
-                item_code = excluded.item_code, item_name = excluded.item_name, channel = excluded.channel,
-                accepted_at = excluded.accepted_at, promised_days = excluded.promised_days, status = excluded.status,
-                completed_at = excluded.completed_at, suspensions = excluded.suspensions, deadline = excluded.deadline,
-                outside_calendar = excluded.outside_calendar, k_class = excluded.k_class, k_day = excluded.k_day,
-                late = excluded.late, source = excluded.source, line = excluded.line
-            """)
-        sqlite3_reset(up)
-        bindText(up, 1, id)
-        bindText(up, 2, unit)
-        bindText(up, 3, department)
-        bindText(up, 4, itemCode)
-        bindText(up, 5, itemName)
-        bindText(up, 6, channel.rawValue)
-        sqlite3_bind_int64(up, 7, acceptedAt)
-        sqlite3_bind_int64(up, 8, Int64(promised))
-        bindText(up, 9, status.rawValue)
-        if let c = completedAt { sqlite3_bind_int64(up, 10, c) } else { sqlite3_bind_null(up, 10) }
-        bindText(up, 11, suspensions.isEmpty ? "" : ServiceCase.Suspension.format(suspensions))
-        sqlite3_bind_int64(up, 12, keys.deadline.instant)
-        sqlite3_bind_int64(up, 13, keys.deadline.outsideCalendar ? 1 : 0)
-        sqlite3_bind_int64(up, 14, Int64(keys.caseClass.rawValue))
-        sqlite3_bind_int64(up, 15, Int64(keys.day))
-        sqlite3_bind_int64(up, 16, keys.late ? 1 : 0)
-        bindText(up, 17, source)
-        sqlite3_bind_int64(up, 18, Int64(row.line))
-        let rc = sqlite3_step(up)
-        sqlite3_reset(up)
+            """
+        // Most rows are new: a plain insert. Only when the id is already stored (a later push)
+        // is the earlier row looked up, so that it stops counting where it counted, and replaced.
+        let ins = try prepared(&insert, db, insertSQL)
+        bindAll(ins)
+        var rc = sqlite3_step(ins)
+        sqlite3_reset(ins)
+        if rc & 0xFF == SQLITE_CONSTRAINT { // extended codes are on: SQLITE_CONSTRAINT_PRIMARYKEY
+            let old = try prepared(&selectOld, db, "SELECT unit, k_class, k_day, late, outside_calendar FROM cases WHERE id = ?")
+            sqlite3_reset(old)
+            bindText(old, 1, id)
+            if sqlite3_step(old) == SQLITE_ROW {
+                let oldUnit = String(cString: sqlite3_column_text(old, 0))
+                let key = RollupKey(unit: oldUnit, caseClass: Int(sqlite3_column_int(old, 1)), day: sqlite3_column_int(old, 2))
+                deltas[key, default: .init()].n -= 1
+                deltas[key, default: .init()].late -= Int(sqlite3_column_int(old, 3))
+                deltas[key, default: .init()].outside -= Int(sqlite3_column_int(old, 4))
+            }
+            sqlite3_reset(old)
+            let up = try prepared(&upsert, db, insertSQL + """
+
+                ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, department = excluded.department,
+                    item_code = excluded.item_code, item_name = excluded.item_name, channel = excluded.channel,
+                    accepted_at = excluded.accepted_at, promised_days = excluded.promised_days, status = excluded.status,
+                    completed_at = excluded.completed_at, suspensions = excluded.suspensions, deadline = excluded.deadline,
+                    outside_calendar = excluded.outside_calendar, k_class = excluded.k_class, k_day = excluded.k_day,
+                    late = excluded.late, source = excluded.source, line = excluded.line
+                """)
+            bindAll(up)
+            rc = sqlite3_step(up)
+            sqlite3_reset(up)
+        }
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }

@@ -90,7 +90,7 @@ extension CockpitStore {
         }
 
         try reader.forEachRow { row in
-            bytes += Int64(row.raw.utf8.count + 1)
+            bytes = row.bytesRead
             if header == nil {
                 header = try Self.readHeader(row, kind: kind, file: file, report: &report)
                 headerCount = row.fields.count
