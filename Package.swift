@@ -52,7 +52,11 @@ let package = Package(
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
-        .testTarget(name: "CockpitAppTests", dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"]),
+        .testTarget(
+            name: "CockpitAppTests",
+            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"],
+            exclude: ["Snapshots"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,8 @@
 import CockpitStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The demo store: built once from SampleData/ so that `swift run cockpit` shows a real district.
 public enum Demo {
@@ -43,7 +46,10 @@ public enum Demo {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
         let cases = try build(at: building, from: dir)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: building))
+        // rename(2): atomic, and it works whether or not an old demo store is there.
+        guard rename(building, path) == 0 else {
+            throw StoreError("cannot move \(building) to \(path): \(String(cString: strerror(errno)))")
+        }
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
         if !quiet {
             FileHandle.standardError.write(Data(String(format: "cockpit: built the demo store %@ from %@ (%d cases, %.1f s)", path, dir, cases, Date().timeIntervalSince(started)).utf8 + [10]))

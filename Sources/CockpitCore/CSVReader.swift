@@ -81,7 +81,10 @@ public struct CSVReader {
         var consumed: Int64 = 0
 
         func finishField() {
-            if let s = String(validating: field, as: UTF8.self) {
+            // ASCII (most fields: ids, codes, times) needs no validation.
+            if field.allSatisfy({ $0 < 0x80 }) {
+                fields.append(String(decoding: field, as: UTF8.self))
+            } else if let s = String(validating: field, as: UTF8.self) {
                 fields.append(s)
             } else {
                 if error == nil { error = "field \(fields.count + 1) is not valid UTF-8" }

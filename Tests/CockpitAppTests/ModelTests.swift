@@ -1,4 +1,6 @@
 import CockpitApp
+import CockpitStore
+import Foundation
 import CockpitCore
 import CockpitTerminal
 import CockpitUI
@@ -62,5 +64,25 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(KeyDecoder.keyCode(0o402), .down)
         XCTAssertEqual(KeyDecoder.keyCode(0o632), .resize)
         XCTAssertNil(KeyDecoder.keyCode(0o777))
+    }
+}
+
+/// The demo store is built on first use, atomically, and reused afterwards.
+final class DemoStoreTests: XCTestCase {
+    func testDemoIsBuiltOnceFromSampleData() throws {
+        let home = NSTemporaryDirectory() + "cockpit-xdg-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        setenv("XDG_DATA_HOME", home, 1)
+        setenv("COCKPIT_SAMPLE_DATA", Paths.sampleData, 1)
+        defer { unsetenv("XDG_DATA_HOME"); unsetenv("COCKPIT_SAMPLE_DATA") }
+        let path = try Demo.ensure(quiet: true)
+        XCTAssertEqual(path, home + "/cockpit/demo.sqlite")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".building"))
+        let store = try CockpitStore(path: path, mode: .read)
+        XCTAssertEqual(try store.caseCount(), 25_000)
+        let built = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        XCTAssertEqual(try Demo.ensure(quiet: true), path)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date, built, "not rebuilt")
     }
 }
