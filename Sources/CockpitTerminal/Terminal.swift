@@ -147,6 +147,7 @@ public enum KeyDecoder {
         case KEY_HOME: return .home
         case KEY_END: return .end
         case KEY_RESIZE: return .resize
+        case KEY_F0 + 1: return .f1
         default: return nil
         }
     }

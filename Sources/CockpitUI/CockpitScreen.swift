@@ -52,7 +52,25 @@ public struct CockpitScreen {
                 drawComparison(&c, lower, data: data, selected: model.selectedRow)
             }
         }
+        if model.showHelp { drawHelp(&c) }
         return c
+    }
+
+    /// The keys, in a box over the middle of the screen.
+    func drawHelp(_ c: inout Canvas) {
+        let lines = s.helpLines
+        let keyW = lines.map { Text.width($0.0, ambiguousWide: options.ambiguousWide) }.max() ?? 0
+        let textW = lines.map { Text.width($0.1, ambiguousWide: options.ambiguousWide) }.max() ?? 0
+        let w = min(c.width - 4, max(keyW + textW + 7, Text.width(s.helpTitle) + 8))
+        let h = min(c.height - 2, lines.count + 4)
+        let r = Rect(x: (c.width - w) / 2, y: (c.height - h) / 2, width: w, height: h)
+        c.fill(r)
+        c.box(r, title: s.helpTitle, style: Style(.cyan), titleStyle: Style(.cyan, bold: true), ascii: options.ascii)
+        for (i, (keys, what)) in lines.prefix(h - 4).enumerated() {
+            let y = r.y + 2 + i
+            c.put(Text.pad(keys, keyW, ambiguousWide: options.ambiguousWide), x: r.x + 3, y: y, style: Style(.cyan, bold: true))
+            c.put(Text.fit(what, r.width - keyW - 8, ambiguousWide: options.ambiguousWide), x: r.x + 5 + keyW, y: y)
+        }
     }
 
     // MARK: parts
@@ -90,7 +108,7 @@ public struct CockpitScreen {
     func drawKeyBar(_ c: inout Canvas, _ r: Rect, leaf: Bool) {
         var items: [(String, String)] = [(options.ascii ? "Up/Dn" : "↑↓", leaf ? s.scroll : s.select)]
         if !leaf { items.append(("Enter", s.drill)) }
-        items += [("Esc", s.back), ("q", s.quit)]
+        items += [("Esc", s.back), ("?", s.help), ("q", s.quit)]
         var x = r.x
         for (key, label) in items {
             x += c.put(key, x: x, y: r.y, style: Style(.cyan, bold: true, reverse: true))

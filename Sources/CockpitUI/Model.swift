@@ -2,7 +2,7 @@ import CockpitCore
 
 /// Keys as the screen model sees them, decoded by the terminal backend (or by tests).
 public enum Key: Equatable, Sendable {
-    case up, down, left, right, enter, escape, backspace, tab, pageUp, pageDown, home, end
+    case up, down, left, right, enter, escape, backspace, tab, pageUp, pageDown, home, end, f1
     case char(Character)
     case resize
 }
@@ -22,6 +22,8 @@ public struct CockpitModel: Sendable, Equatable {
     public var unitID: String
     /// The selected row of each unit's list, kept when going down and back up.
     public var selection: [String: Int] = [:]
+    /// The help overlay is open: the next key closes it.
+    public var showHelp = false
 
     public init(unitID: String) { self.unitID = unitID }
 
@@ -29,6 +31,11 @@ public struct CockpitModel: Sendable, Equatable {
 
     /// Applies a key to the model, given what is on screen now.
     public mutating func update(_ key: Key, data: ScreenData, tree: OrgTree) -> Effect {
+        if showHelp {
+            if key == .resize { return .redraw }
+            showHelp = false
+            return key == .char("q") ? .quit : .redraw
+        }
         let rows = data.showsCases ? data.overdueCases.count : data.children.count
         func move(to row: Int) -> Effect {
             guard rows > 0 else { return .none }
@@ -53,6 +60,19 @@ public struct CockpitModel: Sendable, Equatable {
             let child = unitID
             unitID = parent
             if let i = tree.children(of: parent).firstIndex(where: { $0.id == child }) { selection[parent] = i }
+            return .reload
+        case .char("?"), .f1:
+            showHelp = true
+            return .redraw
+        case .char("r"):
+            return .reload
+        case .char(let d) where d.isASCII && d.isNumber && d != "0":
+            // 1–8 (or as many streets as there are) jump straight to a street.
+            let streets = tree.children(of: tree.root.id)
+            let n = Int(String(d))! - 1
+            guard streets.indices.contains(n) else { return .none }
+            selection[tree.root.id] = n
+            unitID = streets[n].id
             return .reload
         case .char("q"), .char("Q"): return .quit
         case .resize: return .redraw

@@ -39,6 +39,20 @@ public struct Strings: Sendable {
     public var drill: String { t("下钻", "drill down") }
     public var back: String { t("返回", "back") }
     public var quit: String { t("退出", "quit") }
+    public var help: String { t("帮助", "help") }
+    public var helpTitle: String { t("按键说明（按任意键关闭）", "Keys (any key closes)") }
+    /// (keys, what they do), in the order the help overlay lists them.
+    public var helpLines: [(String, String)] {
+        [("↑ ↓  k j", t("选择上一行、下一行", "select the row above / below")),
+         ("PgUp PgDn  g G", t("翻页、到顶、到底", "page up / down, first / last row")),
+         ("Enter  →  l", t("下钻：区 → 街道 → 社区、园区", "drill down: district → street → community / park")),
+         ("Esc  Backspace  ←  h", t("返回上一级", "back up one level")),
+         ("1 … 8", t("直接进入第 N 个街道", "jump to the N-th street")),
+         ("r", t("立即刷新数据", "refresh the data now")),
+         ("Ctrl-L", t("重绘整个屏幕", "repaint the whole screen")),
+         ("?  F1", t("显示本帮助", "show this help")),
+         ("q", t("退出", "quit"))]
+    }
     public var scroll: String { t("滚动", "scroll") }
     public func ofOpen(_ pct: String) -> String { t("占比 \(pct)", "\(pct) of open") }
     public func inWindow(_ n: String) -> String { t("办结 \(n)", "\(n) done") }

@@ -51,6 +51,35 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.unitID, "changqing")
     }
 
+    func testHelpDigitsAndRefresh() throws {
+        let loader = try SampleStore.loader()
+        let window = FigureWindow(at: SampleStore.at)
+        var model = CockpitModel(unitID: "xiacheng")
+        var data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.char("?"), data: data, tree: loader.tree), .redraw)
+        XCTAssertTrue(model.showHelp)
+        let help = CockpitScreen().render(model: model, data: data, width: 100, height: 30).text
+        XCTAssertTrue(help.contains("按键说明"), help)
+        XCTAssertTrue(help.contains("直接进入第 N 个街道"), help)
+        XCTAssertEqual(model.update(.down, data: data, tree: loader.tree), .redraw, "any key closes the help")
+        XCTAssertFalse(model.showHelp)
+        XCTAssertEqual(model.selectedRow, 0, "the key that closed the help does nothing else")
+        XCTAssertEqual(model.update(.f1, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.update(.char("q"), data: data, tree: loader.tree), .quit, "q still quits from the help")
+
+        model = CockpitModel(unitID: "xiacheng")
+        XCTAssertEqual(model.update(.char("5"), data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "zhaohui")
+        data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.char("2"), data: data, tree: loader.tree), .reload, "digits work from any level")
+        XCTAssertEqual(model.unitID, "wulin")
+        XCTAssertEqual(model.update(.char("9"), data: data, tree: loader.tree), .none, "there are 8 streets")
+        XCTAssertEqual(model.update(.char("0"), data: data, tree: loader.tree), .none)
+        XCTAssertEqual(model.update(.escape, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.selectedRow, 1, "back on the district, 武林 is selected")
+        XCTAssertEqual(model.update(.char("r"), data: data, tree: loader.tree), .reload)
+    }
+
     func testKeyDecoder() {
         XCTAssertEqual(KeyDecoder.character(13), .enter)
         XCTAssertEqual(KeyDecoder.character(10), .enter)
@@ -63,6 +92,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(KeyDecoder.keyCode(0o403), .up)
         XCTAssertEqual(KeyDecoder.keyCode(0o402), .down)
         XCTAssertEqual(KeyDecoder.keyCode(0o632), .resize)
+        XCTAssertEqual(KeyDecoder.keyCode(0o411), .f1)
         XCTAssertNil(KeyDecoder.keyCode(0o777))
     }
 }

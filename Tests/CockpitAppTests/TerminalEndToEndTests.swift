@@ -90,6 +90,12 @@ final class TerminalEndToEndTests: XCTestCase {
         tmux(["send-keys", "-t", "e2e", "BSpace"])
         s = waitFor("back on the district") { $0.contains("各街道对比") }
         XCTAssertTrue(s.contains("> 天水街道"), "the street we came from stays selected")
+        tmux(["send-keys", "-t", "e2e", "?"])
+        s = waitFor("the help overlay") { $0.contains("按键说明") }
+        tmux(["send-keys", "-t", "e2e", "Space"])
+        waitFor("the help closed") { !$0.contains("按键说明") && $0.contains("各街道对比") }
+        tmux(["send-keys", "-t", "e2e", "7"])
+        waitFor("a digit jumps to the 7th street") { $0.contains("下城区 › 东新街道") }
         tmux(["send-keys", "-t", "e2e", "q"])
         s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
         XCTAssertTrue(s.contains("COCKPIT_EXIT=0"))
