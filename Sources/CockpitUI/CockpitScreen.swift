@@ -20,7 +20,8 @@ public struct CockpitScreen {
 
     public init(options: RenderOptions = RenderOptions()) { self.options = options }
 
-    public func render(model: CockpitModel, data: ScreenData, width: Int, height: Int) -> Canvas {
+    public func render(model: CockpitModel, data unfiltered: ScreenData, width: Int, height: Int) -> Canvas {
+        let data = model.filtered(unfiltered)
         var c = Canvas(width: width, height: height, ambiguousWide: options.ambiguousWide)
         guard width >= RenderOptions.minWidth, height >= RenderOptions.minHeight else {
             drawTooSmall(&c)
@@ -30,7 +31,7 @@ public struct CockpitScreen {
         drawTitle(&c, title, data: data)
         let (body, keys) = rest.takeBottom(1)
         rest = body
-        drawKeyBar(&c, keys, leaf: data.showsCases)
+        drawBottomLine(&c, keys, model: model, leaf: data.showsCases)
         if !data.warnings.isEmpty {
             let (top, warn) = rest.takeBottom(1)
             c.put(Text.fit(data.warnings.joined(separator: "；"), warn.width - 2, ambiguousWide: options.ambiguousWide),
@@ -105,14 +106,32 @@ public struct CockpitScreen {
         c.put(right + " ", x: r.maxX - rw - 1, y: r.y, style: bar)
     }
 
+    /// The key bar, or what is being typed (`/filter`, `:command`), or a message.
+    func drawBottomLine(_ c: inout Canvas, _ r: Rect, model: CockpitModel, leaf: Bool) {
+        if let input = model.input {
+            let text = (input == .filter ? "/" + model.filter : ":" + model.command) + (options.ascii ? "_" : "▏")
+            c.put(Text.fit(text, r.width, ambiguousWide: options.ambiguousWide), x: r.x, y: r.y, style: Style(.cyan, bold: true))
+            return
+        }
+        if let m = model.message {
+            c.put(Text.fit(m, r.width, ambiguousWide: options.ambiguousWide), x: r.x, y: r.y, style: Style(.yellow, bold: true))
+            return
+        }
+        var x = r.x
+        if !model.filter.isEmpty {
+            x += c.put("/" + model.filter + "  ", x: x, y: r.y, style: Style(.cyan, bold: true), maxWidth: r.width / 3)
+        }
+        drawKeyBar(&c, Rect(x: x, y: r.y, width: r.maxX - x, height: 1), leaf: leaf)
+    }
+
     func drawKeyBar(_ c: inout Canvas, _ r: Rect, leaf: Bool) {
         var items: [(String, String)] = [(options.ascii ? "Up/Dn" : "↑↓", leaf ? s.scroll : s.select)]
         if !leaf { items.append(("Enter", s.drill)) }
-        items += [("Esc", s.back), ("?", s.help), ("q", s.quit)]
+        items += [("Esc", s.back), ("/", s.filterLabel), ("?", s.help), ("q", s.quit)]
         var x = r.x
-        for (key, label) in items {
-            x += c.put(key, x: x, y: r.y, style: Style(.cyan, bold: true, reverse: true))
-            x += c.put(" " + label + "  ", x: x, y: r.y)
+        for (key, label) in items where x < r.maxX {
+            x += c.put(key, x: x, y: r.y, style: Style(.cyan, bold: true, reverse: true), maxWidth: r.maxX - x)
+            x += c.put(" " + label + "  ", x: x, y: r.y, maxWidth: max(0, r.maxX - x))
         }
     }
 

@@ -24,6 +24,15 @@ public struct CockpitModel: Sendable, Equatable {
     public var selection: [String: Int] = [:]
     /// The help overlay is open: the next key closes it.
     public var showHelp = false
+    /// What the bottom line is taking as input, if anything.
+    public enum Input: Equatable, Sendable { case filter, command }
+    public var input: Input? = nil
+    /// The `/` filter of the current unit's list (by name or id); empty = everything.
+    public var filter = ""
+    /// The `:` command line being typed.
+    public var command = ""
+    /// A one-line message for the user (an unknown command, …), cleared by the next key.
+    public var message: String? = nil
 
     public init(unitID: String) { self.unitID = unitID }
 
@@ -31,6 +40,9 @@ public struct CockpitModel: Sendable, Equatable {
 
     /// Applies a key to the model, given what is on screen now.
     public mutating func update(_ key: Key, data: ScreenData, tree: OrgTree) -> Effect {
+        if key != .resize { message = nil }
+        if let mode = input { return updateInput(mode, key, tree: tree) }
+        let data = filtered(data)
         if showHelp {
             if key == .resize { return .redraw }
             showHelp = false
@@ -53,12 +65,15 @@ public struct CockpitModel: Sendable, Equatable {
         case .end, .char("G"): return move(to: rows - 1)
         case .enter, .right, .char("l"):
             guard !data.showsCases, data.children.indices.contains(selectedRow) else { return .none }
-            unitID = data.children[selectedRow].unit.id
+            go(to: data.children[selectedRow].unit.id)
             return .reload
+        case .escape where !filter.isEmpty:
+            filter = ""
+            return .redraw
         case .escape, .backspace, .left, .char("h"):
             guard let parent = tree.unit(unitID)?.parent else { return .none }
             let child = unitID
-            unitID = parent
+            go(to: parent)
             if let i = tree.children(of: parent).firstIndex(where: { $0.id == child }) { selection[parent] = i }
             return .reload
         case .char("?"), .f1:
@@ -66,17 +81,114 @@ public struct CockpitModel: Sendable, Equatable {
             return .redraw
         case .char("r"):
             return .reload
+        case .char("/"):
+            input = .filter
+            filter = ""
+            selection[unitID] = 0
+            return .redraw
+        case .char(":"):
+            input = .command
+            command = ""
+            return .redraw
         case .char(let d) where d.isASCII && d.isNumber && d != "0":
             // 1–8 (or as many streets as there are) jump straight to a street.
             let streets = tree.children(of: tree.root.id)
             let n = Int(String(d))! - 1
             guard streets.indices.contains(n) else { return .none }
             selection[tree.root.id] = n
-            unitID = streets[n].id
+            go(to: streets[n].id)
             return .reload
         case .char("q"), .char("Q"): return .quit
         case .resize: return .redraw
         default: return .none
+        }
+    }
+
+    /// Moving to another unit clears the filter, which belonged to the list left behind.
+    private mutating func go(to id: String) {
+        unitID = id
+        filter = ""
+    }
+
+    /// The data as the screen shows it: the lists narrowed by the filter.
+    public func filtered(_ data: ScreenData) -> ScreenData {
+        let q = filter.lowercased()
+        guard !q.isEmpty else { return data }
+        var d = data
+        d.children = data.children.filter { $0.unit.name.lowercased().contains(q) || $0.unit.id.contains(q) }
+        d.overdueCases = data.overdueCases.filter {
+            $0.id.lowercased().contains(q) || $0.itemName.contains(q) || $0.department.contains(q)
+                || (data.unitNames[$0.unit] ?? $0.unit).contains(q)
+        }
+        // A filtered leaf still shows its cases; a filtered parent keeps showing its comparison.
+        d.isLeaf = data.showsCases
+        return d
+    }
+
+    /// Keys while the bottom line takes text: Enter applies, Esc cancels, Backspace deletes.
+    private mutating func updateInput(_ mode: Input, _ key: Key, tree: OrgTree) -> Effect {
+        switch key {
+        case .escape:
+            input = nil
+            if mode == .filter { filter = "" }
+            return .redraw
+        case .enter:
+            input = nil
+            if mode == .command { return run(command, tree: tree) }
+            return .redraw
+        case .backspace:
+            if mode == .filter {
+                if filter.isEmpty { input = nil } else { filter.removeLast() }
+                selection[unitID] = 0
+            } else {
+                if command.isEmpty { input = nil } else { command.removeLast() }
+            }
+            return .redraw
+        case .char(let ch):
+            if mode == .filter { filter.append(ch); selection[unitID] = 0 } else { command.append(ch) }
+            return .redraw
+        case .resize:
+            return .redraw
+        default:
+            return .none
+        }
+    }
+
+    /// `:street 武林`, `:unit wulin-zhuganxiang` (id or name), `:up`, `:top`, `:q`.
+    private mutating func run(_ line: String, tree: OrgTree) -> Effect {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let verb = parts.first else { return .redraw }
+        let arg = parts.count > 1 ? parts[1].trimmingSpaces : ""
+        func find(_ units: [OrgUnit]) -> OrgUnit? {
+            units.first { $0.id == arg } ?? units.first { $0.name == arg }
+                ?? units.first { $0.name.hasPrefix(arg) } ?? units.first { $0.name.contains(arg) }
+        }
+        switch verb {
+        case "q", "quit": return .quit
+        case "top", "district":
+            go(to: tree.root.id)
+            return .reload
+        case "up":
+            guard let parent = tree.unit(unitID)?.parent else { return .redraw }
+            go(to: parent)
+            return .reload
+        case "street", "unit", "community", "park":
+            guard !arg.isEmpty else {
+                message = "usage: :\(verb) NAME"
+                return .redraw
+            }
+            let pool = verb == "unit" ? tree.units : tree.units.filter {
+                $0.tier.rawValue == verb || (verb == "community" && $0.tier == .park)
+            }
+            guard let u = find(pool) else {
+                message = "'\(arg)'? " + tree.nearest(to: arg).joined(separator: ", ")
+                return .redraw
+            }
+            go(to: u.id)
+            return .reload
+        default:
+            message = "':\(verb)'? street, unit, up, top, q"
+            return .redraw
         }
     }
 }

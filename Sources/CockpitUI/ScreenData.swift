@@ -23,6 +23,8 @@ public struct ScreenData: Sendable {
     }
 
     public var unit: OrgUnit { path[path.count - 1] }
+    /// Set when a filter narrowed the lists, so an emptied comparison is not mistaken for a leaf.
+    public var isLeaf: Bool? = nil
     /// Leaves (communities, parks) list their overdue cases instead of comparing children.
-    public var showsCases: Bool { children.isEmpty }
+    public var showsCases: Bool { isLeaf ?? children.isEmpty }
 }

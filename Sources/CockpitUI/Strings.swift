@@ -40,6 +40,7 @@ public struct Strings: Sendable {
     public var back: String { t("返回", "back") }
     public var quit: String { t("退出", "quit") }
     public var help: String { t("帮助", "help") }
+    public var filterLabel: String { t("筛选", "filter") }
     public var helpTitle: String { t("按键说明（按任意键关闭）", "Keys (any key closes)") }
     /// (keys, what they do), in the order the help overlay lists them.
     public var helpLines: [(String, String)] {
@@ -48,6 +49,8 @@ public struct Strings: Sendable {
          ("Enter  →  l", t("下钻：区 → 街道 → 社区、园区", "drill down: district → street → community / park")),
          ("Esc  Backspace  ←  h", t("返回上一级", "back up one level")),
          ("1 … 8", t("直接进入第 N 个街道", "jump to the N-th street")),
+         ("/", t("筛选列表（名称或编号），Esc 清除", "filter the list (name or id), Esc clears")),
+         (":", t("命令：street 武林、unit ID、up、top、q", "command: street 武林, unit ID, up, top, q")),
          ("r", t("立即刷新数据", "refresh the data now")),
          ("Ctrl-L", t("重绘整个屏幕", "repaint the whole screen")),
          ("?  F1", t("显示本帮助", "show this help")),

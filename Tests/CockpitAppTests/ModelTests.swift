@@ -80,6 +80,74 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.update(.char("r"), data: data, tree: loader.tree), .reload)
     }
 
+    func testFilterNarrowsTheListAndEnterDrillsIntoTheMatch() throws {
+        let loader = try SampleStore.loader()
+        let window = FigureWindow(at: SampleStore.at)
+        var model = CockpitModel(unitID: "xiacheng")
+        let data = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.char("/"), data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.input, .filter)
+        for ch in "东新" { _ = model.update(.char(ch), data: data, tree: loader.tree) }
+        XCTAssertEqual(model.filtered(data).children.map(\.unit.id), ["dongxin"])
+        var text = CockpitScreen().render(model: model, data: data, width: 100, height: 30).text
+        XCTAssertTrue(text.contains("/东新"), text)
+        XCTAssertFalse(text.contains("武林街道"), "filtered out")
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .redraw, "Enter keeps the filter, leaves typing")
+        XCTAssertNil(model.input)
+        text = CockpitScreen().render(model: model, data: data, width: 100, height: 30).text
+        XCTAssertTrue(text.contains("> 东新街道"), text)
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, "dongxin")
+        XCTAssertEqual(model.filter, "", "a new unit starts unfiltered")
+
+        // By id, with Backspace; Esc clears the filter before it goes up.
+        model = CockpitModel(unitID: "xiacheng")
+        _ = model.update(.char("/"), data: data, tree: loader.tree)
+        for ch in "wux" { _ = model.update(.char(ch), data: data, tree: loader.tree) }
+        XCTAssertEqual(model.filtered(data).children.count, 0)
+        _ = model.update(.backspace, data: data, tree: loader.tree)
+        XCTAssertEqual(model.filtered(data).children.map(\.unit.id), ["wulin"])
+        _ = model.update(.enter, data: data, tree: loader.tree)
+        XCTAssertEqual(model.update(.escape, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.filtered(data).children.count, 8)
+        XCTAssertEqual(model.unitID, "xiacheng")
+    }
+
+    func testCommandLine() throws {
+        let loader = try SampleStore.loader()
+        let data = try loader.load(unitID: "xiacheng", window: FigureWindow(at: SampleStore.at))
+        var model = CockpitModel(unitID: "xiacheng")
+        func type(_ line: String) -> Effect {
+            _ = model.update(.char(":"), data: data, tree: loader.tree)
+            for ch in line { _ = model.update(.char(ch), data: data, tree: loader.tree) }
+            return model.update(.enter, data: data, tree: loader.tree)
+        }
+        XCTAssertEqual(type("street 武林"), .reload)
+        XCTAssertEqual(model.unitID, "wulin")
+        XCTAssertEqual(type("unit wulin-zhuganxiang"), .reload)
+        XCTAssertEqual(model.unitID, "wulin-zhuganxiang")
+        XCTAssertEqual(type("unit 三塘北苑社区"), .reload)
+        XCTAssertEqual(model.unitID, "dongxin-santangbeiyuan")
+        XCTAssertEqual(type("up"), .reload)
+        XCTAssertEqual(model.unitID, "dongxin")
+        XCTAssertEqual(type("top"), .reload)
+        XCTAssertEqual(model.unitID, "xiacheng")
+        XCTAssertEqual(type("street 不存在"), .redraw)
+        XCTAssertEqual(model.unitID, "xiacheng")
+        XCTAssertNotNil(model.message)
+        let text = CockpitScreen().render(model: model, data: data, width: 100, height: 30).text
+        XCTAssertTrue(text.contains("'不存在'?"), text)
+        XCTAssertEqual(type("frobnicate"), .redraw)
+        XCTAssertTrue(model.message?.contains("street, unit") == true)
+        XCTAssertEqual(type("q"), .quit)
+        // Esc abandons a half-typed command.
+        _ = model.update(.char(":"), data: data, tree: loader.tree)
+        _ = model.update(.char("u"), data: data, tree: loader.tree)
+        XCTAssertEqual(model.update(.escape, data: data, tree: loader.tree), .redraw)
+        XCTAssertNil(model.input)
+        XCTAssertEqual(model.unitID, "xiacheng")
+    }
+
     func testKeyDecoder() {
         XCTAssertEqual(KeyDecoder.character(13), .enter)
         XCTAssertEqual(KeyDecoder.character(10), .enter)

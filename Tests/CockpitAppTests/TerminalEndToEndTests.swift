@@ -96,6 +96,12 @@ final class TerminalEndToEndTests: XCTestCase {
         waitFor("the help closed") { !$0.contains("按键说明") && $0.contains("各街道对比") }
         tmux(["send-keys", "-t", "e2e", "7"])
         waitFor("a digit jumps to the 7th street") { $0.contains("下城区 › 东新街道") }
+        tmux(["send-keys", "-t", "e2e", "/", "三塘", "Enter"])
+        s = waitFor("the filter") { $0.contains("/三塘") }
+        XCTAssertFalse(s.contains("沈家社区"), "filtered out")
+        XCTAssertTrue(s.contains("三塘北苑社区"))
+        tmux(["send-keys", "-t", "e2e", ":", "street 武林", "Enter"])
+        waitFor("the command line") { $0.contains("下城区 › 武林街道") }
         tmux(["send-keys", "-t", "e2e", "q"])
         s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
         XCTAssertTrue(s.contains("COCKPIT_EXIT=0"))
