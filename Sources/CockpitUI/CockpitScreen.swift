@@ -41,16 +41,20 @@ public struct CockpitScreen {
         let (tiles, lower) = rest.takeTop(4)
         drawTiles(&c, tiles, data: data)
         if data.showsCases {
-            drawCases(&c, lower, data: data, selected: model.selectedRow, showUnit: false)
+            drawCases(&c, lower, data: data, selected: model.selectedRow, showUnit: false, focused: true)
         } else {
-            // The comparison takes what it needs; the most overdue cases fill the rest when there is room.
+            // The comparison takes what it needs; the most overdue cases fill the rest when there is
+            // room. Where there is not, Tab switches which of the two is drawn.
             let needed = data.children.count + 3
+            let cases = model.casesFocused ? model.selectedCase : nil
             if lower.height - needed >= 6 {
                 let (top, bottom) = lower.takeTop(needed)
-                drawComparison(&c, top, data: data, selected: model.selectedRow)
-                drawCases(&c, bottom, data: data, selected: nil, showUnit: true)
+                drawComparison(&c, top, data: data, selected: model.selectedRow, focused: !model.casesFocused)
+                drawCases(&c, bottom, data: data, selected: cases, showUnit: true, focused: model.casesFocused)
+            } else if model.casesFocused {
+                drawCases(&c, lower, data: data, selected: cases, showUnit: true, focused: true)
             } else {
-                drawComparison(&c, lower, data: data, selected: model.selectedRow)
+                drawComparison(&c, lower, data: data, selected: model.selectedRow, focused: true)
             }
         }
         if model.showHelp { drawHelp(&c) }
@@ -136,7 +140,7 @@ public struct CockpitScreen {
     }
 
     /// `sub` is "label value"; where it does not fit, only `subValue` is shown.
-    struct Tile { var label: String; var value: String; var sub: String; var subValue: String; var tint: Tint }
+    struct Tile { var metric: String; var label: String; var value: String; var sub: String; var subValue: String; var tint: Tint }
 
     func tiles(_ f: Figures) -> [Tile] {
         let open = f[Metric.casesOpen] ?? 0
@@ -144,13 +148,13 @@ public struct CockpitScreen {
         let overdue = f[Metric.casesOverdue] ?? 0, warning = f[Metric.casesWarning] ?? 0
         let late = f[Metric.casesCompletedOverdue] ?? 0
         return [
-            Tile(label: s.open, value: Format.count(f[Metric.casesOpen]), sub: s.inWindow(Format.count(f[Metric.casesCompleted])),
+            Tile(metric: Metric.casesOpen, label: s.open, value: Format.count(f[Metric.casesOpen]), sub: s.inWindow(Format.count(f[Metric.casesCompleted])),
                  subValue: Format.count(f[Metric.casesCompleted]), tint: .normal),
-            Tile(label: s.overdue, value: Format.count(overdue), sub: s.ofOpen(pct(overdue)), subValue: pct(overdue), tint: overdue > 0 ? .red : .green),
-            Tile(label: s.warning, value: Format.count(warning), sub: s.ofOpen(pct(warning)), subValue: pct(warning), tint: warning > 0 ? .yellow : .green),
-            Tile(label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: s.ofOpen(pct(f[Metric.casesSuspended])),
+            Tile(metric: Metric.casesOverdue, label: s.overdue, value: Format.count(overdue), sub: s.ofOpen(pct(overdue)), subValue: pct(overdue), tint: overdue > 0 ? .red : .green),
+            Tile(metric: Metric.casesWarning, label: s.warning, value: Format.count(warning), sub: s.ofOpen(pct(warning)), subValue: pct(warning), tint: warning > 0 ? .yellow : .green),
+            Tile(metric: Metric.casesSuspended, label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: s.ofOpen(pct(f[Metric.casesSuspended])),
                  subValue: pct(f[Metric.casesSuspended]), tint: .grey),
-            Tile(label: s.completedOverdue, value: Format.count(late), sub: s.onTime(Format.percent(f[Metric.casesOnTimeRate])),
+            Tile(metric: Metric.casesCompletedOverdue, label: s.completedOverdue, value: Format.count(late), sub: s.onTime(Format.percent(f[Metric.casesOnTimeRate])),
                  subValue: Format.percent(f[Metric.casesOnTimeRate]), tint: late > 0 ? .red : .green),
         ]
     }
@@ -160,7 +164,8 @@ public struct CockpitScreen {
         for (tile, rect) in zip(list, r.columns(list.count, gap: 1)) {
             c.box(rect, title: tile.label, style: Style(.grey), titleStyle: Style(tile.tint == .grey ? .normal : tile.tint, bold: true), ascii: options.ascii)
             let inner = rect.inset(dx: 2, dy: 1)
-            c.put(Text.pad(tile.value, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tile.tint, bold: true))
+            let changed = data.changed.contains("\(data.unit.id)|\(tile.metric)")
+            c.put(Text.pad(tile.value, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tile.tint, bold: true, reverse: changed))
             // Labels on all tiles or on none, so that the row reads evenly.
             let labelled = list.allSatisfy { Text.width($0.sub, ambiguousWide: options.ambiguousWide) <= inner.width }
             let sub = labelled ? tile.sub : tile.subValue
@@ -169,8 +174,9 @@ public struct CockpitScreen {
     }
 
     /// The children compared: one row each, figures in aligned columns and a bar of overdue.
-    func drawComparison(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int) {
-        c.box(r, title: s.compare(data.unit.tier), ascii: options.ascii)
+    func drawComparison(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int, focused: Bool) {
+        c.box(r, title: s.compare(data.unit.tier), style: Style(focused ? .cyan : .grey),
+              titleStyle: Style(focused ? .cyan : .normal, bold: true), ascii: options.ascii)
         let inner = r.inset(dx: 2, dy: 1)
         guard inner.height >= 2 else { return }
         let metrics: [(String, String, Bool)] = [
@@ -207,6 +213,7 @@ public struct CockpitScreen {
                 var st = base
                 if metric == Metric.casesOverdue, (v ?? 0) > 0 { st.tint = .red }
                 if metric == Metric.casesWarning, (v ?? 0) > 0 { st.tint = .yellow }
+                if data.changed.contains("\(unit.id)|\(metric)") { st.bold = true; st.reverse = !isSel }
                 x += c.put(Text.pad(text, numW, align: .right), x: x, y: y, style: st)
             }
             if barW >= 8 {
@@ -219,9 +226,9 @@ public struct CockpitScreen {
     }
 
     /// Overdue cases under the unit, most overdue first; with `showUnit`, which community each is in.
-    func drawCases(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int?, showUnit: Bool) {
+    func drawCases(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int?, showUnit: Bool, focused: Bool) {
         let title = "\(showUnit ? s.mostOverdue : s.overdueCases) (\(Format.count(data.figures[Metric.casesOverdue])))"
-        c.box(r, title: title, titleStyle: Style(.red, bold: true), ascii: options.ascii)
+        c.box(r, title: title, style: Style(focused && showUnit ? .cyan : .grey), titleStyle: Style(.red, bold: true), ascii: options.ascii)
         let inner = r.inset(dx: 2, dy: 1)
         guard inner.height >= 2 else { return }
         guard !data.overdueCases.isEmpty else {

@@ -22,6 +22,11 @@ public struct CockpitModel: Sendable, Equatable {
     public var unitID: String
     /// The selected row of each unit's list, kept when going down and back up.
     public var selection: [String: Int] = [:]
+    /// On a district or street screen, Tab moves the focus from the comparison to the list of
+    /// most overdue cases and back; where both do not fit, the focused one is the one drawn.
+    public var casesFocused = false
+    /// The selected row of each unit's case list.
+    public var caseSelection: [String: Int] = [:]
     /// The help overlay is open: the next key closes it.
     public var showHelp = false
     /// What the bottom line is taking as input, if anything.
@@ -37,6 +42,7 @@ public struct CockpitModel: Sendable, Equatable {
     public init(unitID: String) { self.unitID = unitID }
 
     public var selectedRow: Int { selection[unitID] ?? 0 }
+    public var selectedCase: Int { caseSelection[unitID] ?? 0 }
 
     /// Applies a key to the model, given what is on screen now.
     public mutating func update(_ key: Key, data: ScreenData, tree: OrgTree) -> Effect {
@@ -48,19 +54,30 @@ public struct CockpitModel: Sendable, Equatable {
             showHelp = false
             return key == .char("q") ? .quit : .redraw
         }
-        let rows = data.showsCases ? data.overdueCases.count : data.children.count
+        let onCases = data.showsCases || casesFocused
+        let rows = onCases ? data.overdueCases.count : data.children.count
+        let current = casesFocused && !data.showsCases ? selectedCase : selectedRow
         func move(to row: Int) -> Effect {
             guard rows > 0 else { return .none }
             let clamped = min(max(0, row), rows - 1)
-            guard clamped != selectedRow else { return .none }
-            selection[unitID] = clamped
+            guard clamped != current else { return .none }
+            if casesFocused && !data.showsCases { caseSelection[unitID] = clamped } else { selection[unitID] = clamped }
             return .redraw
         }
         switch key {
-        case .up, .char("k"): return move(to: selectedRow - 1)
-        case .down, .char("j"): return move(to: selectedRow + 1)
-        case .pageUp: return move(to: selectedRow - 10)
-        case .pageDown: return move(to: selectedRow + 10)
+        case .tab:
+            guard !data.showsCases else { return .none }
+            casesFocused.toggle()
+            return .redraw
+        case .enter where casesFocused && !data.showsCases, .right where casesFocused && !data.showsCases:
+            // From a case in the list to the community (or park) it belongs to.
+            guard data.overdueCases.indices.contains(selectedCase) else { return .none }
+            go(to: data.overdueCases[selectedCase].unit)
+            return .reload
+        case .up, .char("k"): return move(to: current - 1)
+        case .down, .char("j"): return move(to: current + 1)
+        case .pageUp: return move(to: current - 10)
+        case .pageDown: return move(to: current + 10)
         case .home, .char("g"): return move(to: 0)
         case .end, .char("G"): return move(to: rows - 1)
         case .enter, .right, .char("l"):
@@ -108,6 +125,7 @@ public struct CockpitModel: Sendable, Equatable {
     private mutating func go(to id: String) {
         unitID = id
         filter = ""
+        casesFocused = false
     }
 
     /// The data as the screen shows it: the lists narrowed by the filter.

@@ -11,6 +11,8 @@ public struct ScreenData: Sendable {
     /// When the data was last written (last ingest commit), nil if unknown.
     public var dataAsOf: Int64?
     public var warnings: [String]
+    /// Figures that changed with the last refresh, as "unitID|metric": drawn highlighted briefly.
+    public var changed: Set<String> = []
     /// Names of the units the listed cases belong to.
     public var unitNames: [String: String]
 
@@ -23,6 +25,20 @@ public struct ScreenData: Sendable {
     }
 
     public var unit: OrgUnit { path[path.count - 1] }
+
+    /// Which figures differ from `old` (same unit, its children): what a refresh changed.
+    public func changes(from old: ScreenData) -> Set<String> {
+        guard old.unit.id == unit.id else { return [] }
+        var out: Set<String> = []
+        func compare(_ id: String, _ a: Figures, _ b: Figures) {
+            for (name, v) in a.values where b[name] != v { out.insert("\(id)|\(name)") }
+            for (name, _) in b.values where a[name] == nil { out.insert("\(id)|\(name)") }
+        }
+        compare(unit.id, figures, old.figures)
+        let before = Dictionary(old.children.map { ($0.unit.id, $0.figures) }, uniquingKeysWith: { a, _ in a })
+        for (u, f) in children { compare(u.id, f, before[u.id] ?? Figures()) }
+        return out
+    }
     /// Set when a filter narrowed the lists, so an emptied comparison is not mistaken for a leaf.
     public var isLeaf: Bool? = nil
     /// Leaves (communities, parks) list their overdue cases instead of comparing children.

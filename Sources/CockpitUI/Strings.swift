@@ -48,6 +48,7 @@ public struct Strings: Sendable {
          ("PgUp PgDn  g G", t("翻页、到顶、到底", "page up / down, first / last row")),
          ("Enter  →  l", t("下钻：区 → 街道 → 社区、园区", "drill down: district → street → community / park")),
          ("Esc  Backspace  ←  h", t("返回上一级", "back up one level")),
+         ("Tab", t("在对比表和超期办件之间切换", "switch between the comparison and the overdue cases")),
          ("1 … 8", t("直接进入第 N 个街道", "jump to the N-th street")),
          ("/", t("筛选列表（名称或编号），Esc 清除", "filter the list (name or id), Esc clears")),
          (":", t("命令：street 武林、unit ID、up、top、q", "command: street 武林, unit ID, up, top, q")),

@@ -89,6 +89,7 @@ struct LiveScreen {
         var version = try loader.store.dataVersion()
         var lastCheck = Date()
         var minute = Int64(Date().timeIntervalSince1970) / 60
+        var highlightUntil: Date? = nil
         draw(data)
         while true {
             let sig = terminal.takeSignal()
@@ -114,10 +115,18 @@ struct LiveScreen {
                 if v != version || (fixedAt == nil && m != minute) {
                     version = v
                     minute = m
-                    if let fresh = try? loader.load(unitID: model.unitID, window: window()) {
+                    if var fresh = try? loader.load(unitID: model.unitID, window: window()) {
+                        // Figures that moved are drawn highlighted for a few seconds.
+                        fresh.changed = fresh.changes(from: data)
+                        if !fresh.changed.isEmpty { highlightUntil = Date().addingTimeInterval(3) }
                         data = fresh
                         draw(data)
                     }
+                }
+                if let until = highlightUntil, Date() >= until {
+                    highlightUntil = nil
+                    data.changed = []
+                    draw(data)
                 }
             }
         }

@@ -148,6 +148,47 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.unitID, "xiacheng")
     }
 
+    func testTabSwitchesToTheCaseListAndEnterOpensTheCasesCommunity() throws {
+        let loader = try SampleStore.loader()
+        let window = FigureWindow(at: SampleStore.at)
+        var model = CockpitModel(unitID: "dongxin")
+        let data = try loader.load(unitID: model.unitID, window: window)
+        // At 80x24 东新's 15 communities leave no room for the case list: the comparison is drawn.
+        XCTAssertTrue(CockpitScreen().render(model: model, data: data, width: 80, height: 24).text.contains("各社区、园区对比"))
+        XCTAssertEqual(model.update(.tab, data: data, tree: loader.tree), .redraw)
+        XCTAssertTrue(model.casesFocused)
+        XCTAssertEqual(model.update(.down, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.selectedCase, 1)
+        XCTAssertEqual(model.selectedRow, 0, "the comparison keeps its own selection")
+        // At 80x24 the two panels do not both fit: the focused one is drawn.
+        let small = CockpitScreen().render(model: model, data: data, width: 80, height: 24).text
+        XCTAssertTrue(small.contains("超期最久的办件"), small)
+        XCTAssertFalse(small.contains("各社区、园区对比"), small)
+        XCTAssertTrue(small.contains("> " + data.overdueCases[1].id), small)
+        XCTAssertEqual(model.update(.enter, data: data, tree: loader.tree), .reload)
+        XCTAssertEqual(model.unitID, data.overdueCases[1].unit)
+        XCTAssertFalse(model.casesFocused)
+        // Tab on a community does nothing: it has one list.
+        let leaf = try loader.load(unitID: model.unitID, window: window)
+        XCTAssertEqual(model.update(.tab, data: leaf, tree: loader.tree), .none)
+    }
+
+    func testChangedFiguresAreHighlighted() throws {
+        let loader = try SampleStore.loader()
+        let old = try loader.load(unitID: "xiacheng", window: FigureWindow(at: SampleStore.at))
+        // An hour later more cases are overdue: the district's and some streets' figures move.
+        var fresh = try loader.load(unitID: "xiacheng", window: FigureWindow(at: SampleStore.at + 86_400 * 3))
+        fresh.changed = fresh.changes(from: old)
+        XCTAssertTrue(fresh.changed.contains("xiacheng|cases.overdue"), "\(fresh.changed)")
+        XCTAssertFalse(fresh.changed.contains("xiacheng|cases.open"), "open does not change with the clock")
+        let canvas = CockpitScreen().render(model: CockpitModel(unitID: "xiacheng"), data: fresh, width: 120, height: 40)
+        let overdueText = Format.count(fresh.figures[Metric.casesOverdue])
+        let line = canvas.lines()[2]
+        let col = Text.width(String(line[..<line.range(of: overdueText)!.lowerBound]))
+        XCTAssertTrue(canvas[col, 2].style.reverse, "the changed tile value is drawn in reverse")
+        XCTAssertTrue(fresh.changes(from: fresh).isEmpty)
+    }
+
     func testKeyDecoder() {
         XCTAssertEqual(KeyDecoder.character(13), .enter)
         XCTAssertEqual(KeyDecoder.character(10), .enter)

@@ -64,8 +64,8 @@ final class TerminalEndToEndTests: XCTestCase {
     }
 
     /// Starts the cockpit in a fresh tmux session; the inner shell writes the cockpit's pid and execs it.
-    func start(width: Int = 120, height: Int = 40, extra: String = "") {
-        let cmd = "sh -c 'echo $$ > \(dir)/pid; exec \(Paths.binary) --db \(SampleStore.path) --at 2026-11-20T17:00:00+08:00 \(extra)'; echo COCKPIT_EXIT=$?; sleep 120"
+    func start(width: Int = 120, height: Int = 40, db: String = SampleStore.path, extra: String = "") {
+        let cmd = "sh -c 'echo $$ > \(dir)/pid; exec \(Paths.binary) --db \(db) --at 2026-11-20T17:00:00+08:00 \(extra)'; echo COCKPIT_EXIT=$?; sleep 120"
         tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color " + cmd])
     }
 
@@ -137,6 +137,40 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(s.contains("COCKPIT_EXIT=129"), s)
         XCTAssertEqual(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines), "0")
         XCTAssertEqual(kill(p, 0), -1, "the process is gone")
+    }
+
+    /// Another process writes to the store; the open screen shows it within a couple of seconds.
+    func testNewDataAppearsWithoutAKey() throws {
+        let db = dir + "/live.sqlite"
+        try FileManager.default.copyItem(atPath: SampleStore.path, toPath: db)
+        start(db: db)
+        var s = waitFor("the district screen") { $0.contains("各街道对比") }
+        func wulinRow(_ screen: String) -> [String] {
+            let line = screen.split(separator: "\n").first { $0.contains("武林街道") } ?? ""
+            return line.split(separator: " ").filter { $0.first?.isNumber == true }.map(String.init)
+        }
+        let before = wulinRow(s)
+        XCTAssertGreaterThanOrEqual(before.count, 5)
+        let csv = dir + "/new.csv"
+        try """
+            id,unit,department,item_code,item_name,channel,accepted_at,promised_days,status,completed_at,suspensions
+            E2E-1,wulin-zhuganxiang,区民政局,X1,测试事项,hall,2026-10-01T09:00:00+08:00,1,accepted,,
+            E2E-2,wulin-zhuganxiang,区民政局,X1,测试事项,hall,2026-10-01T09:00:00+08:00,1,accepted,,
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let ingest = Process()
+        ingest.executableURL = URL(fileURLWithPath: Paths.binary)
+        ingest.arguments = ["ingest", "--db", db, "--kind", "cases", csv]
+        ingest.standardOutput = FileHandle.nullDevice
+        ingest.standardError = FileHandle.nullDevice
+        let started = Date()
+        try ingest.run()
+        ingest.waitUntilExit()
+        XCTAssertEqual(ingest.terminationStatus, 0)
+        s = waitFor("the new cases on screen", timeout: 5) { wulinRow($0).first == String(Int(before[0])! + 2) }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(wulinRow(s)[1], String(Int(before[1])! + 2), "both new cases are overdue")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        waitFor("exit") { $0.contains("COCKPIT_EXIT=0") }
     }
 
     func testRefusesDumbTerminal() {
