@@ -25,6 +25,9 @@ int cockpit_start(int escdelay_ms) {
     intrflush(stdscr, FALSE);
     leaveok(stdscr, TRUE);
     curs_set(0);
+    // Clicks select and drill; nothing else of the mouse is asked for.
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
     if (has_colors()) {
         start_color();
         use_default_colors();
@@ -98,3 +101,12 @@ int cockpit_take_continued(void) {
 
 int cockpit_colors(void) { return COLORS; }
 void cockpit_invalidate(void) { clearok(curscr, TRUE); }
+
+int cockpit_read_mouse(int *x, int *y) {
+    MEVENT ev;
+    if (getmouse(&ev) != OK) return 0;
+    if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
+    *x = ev.x;
+    *y = ev.y;
+    return 1;
+}

@@ -111,7 +111,12 @@ public final class Terminal {
         var ch: UInt32 = 0
         switch cockpit_read_key(Int32(timeoutMs), &ch) {
         case 1: return KeyDecoder.character(ch)
-        case 2: return KeyDecoder.keyCode(Int32(ch))
+        case 2:
+            if Int32(ch) == KEY_MOUSE {
+                var x: Int32 = 0, y: Int32 = 0
+                return cockpit_read_mouse(&x, &y) == 1 ? .click(x: Int(x), y: Int(y)) : nil
+            }
+            return KeyDecoder.keyCode(Int32(ch))
         default: return nil
         }
     }

@@ -71,6 +71,14 @@ public struct Canvas: Sendable {
     public let height: Int
     public private(set) var cells: [Cell]
     public var ambiguousWide: Bool
+    /// Which list row each screen line shows, so that a click can be turned into a pick.
+    public var rowTargets: [Int: (list: ListKind, row: Int)] = [:]
+
+    /// The list row under a click at (x, y), if any.
+    public func target(x: Int, y: Int) -> Key? {
+        guard let t = rowTargets[y] else { return nil }
+        return .pick(t.list, t.row)
+    }
 
     public init(width: Int, height: Int, ambiguousWide: Bool = false) {
         self.width = max(0, width)

@@ -200,6 +200,7 @@ public struct CockpitScreen {
         for (row, i) in (top..<min(data.children.count, top + visible)).enumerated() {
             let (unit, f) = data.children[i]
             let y = inner.y + 1 + row
+            c.rowTargets[y] = (.children, i)
             let isSel = i == selected
             let base = isSel ? Style(reverse: true) : Style.plain
             if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
@@ -256,6 +257,7 @@ public struct CockpitScreen {
             let k = data.overdueCases[i]
             let isSel = i == selected
             let y = inner.y + 1 + n
+            c.rowTargets[y] = (.cases, i)
             if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(reverse: true)) }
             let st = Style(.normal, reverse: isSel)
             row([((isSel ? "> " : "  ") + k.id, idW + 2, .left), (data.unitNames[k.unit] ?? k.unit, unitW, .left),

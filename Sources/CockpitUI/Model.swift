@@ -5,7 +5,14 @@ public enum Key: Equatable, Sendable {
     case up, down, left, right, enter, escape, backspace, tab, pageUp, pageDown, home, end, f1
     case char(Character)
     case resize
+    /// A left click at a screen cell (the backend reports it; `pick` is what it lands on).
+    case click(x: Int, y: Int)
+    /// A row of a list chosen by pointing at it.
+    case pick(ListKind, Int)
 }
+
+/// The lists a screen shows, for clicks.
+public enum ListKind: Equatable, Sendable { case children, cases }
 
 /// What the app must do after a key.
 public enum Effect: Equatable, Sendable {
@@ -65,6 +72,14 @@ public struct CockpitModel: Sendable, Equatable {
             return .redraw
         }
         switch key {
+        case .pick(let list, let row):
+            // A click selects a row; a click on the selected row opens it, like Enter.
+            let onCaseList = list == .cases && !data.showsCases
+            if onCaseList != casesFocused { casesFocused = onCaseList }
+            let same = (onCaseList ? selectedCase : selectedRow) == row
+            if same { return update(.enter, data: data, tree: tree) }
+            if onCaseList { caseSelection[unitID] = row } else { selection[unitID] = row }
+            return .redraw
         case .tab:
             guard !data.showsCases else { return .none }
             casesFocused.toggle()

@@ -95,8 +95,12 @@ struct LiveScreen {
             let sig = terminal.takeSignal()
             if sig != 0 { return sig }
             if terminal.takeContinued() { terminal.invalidate(); draw(data) }
-            if let key = terminal.readKey(timeoutMs: 250) {
+            if var key = terminal.readKey(timeoutMs: 250) {
                 if key == .char("\u{0C}") { terminal.invalidate(); draw(data); continue }
+                if case .click(let x, let y) = key {
+                    guard let picked = lastCanvas?.target(x: x, y: y) else { continue }
+                    key = picked
+                }
                 switch model.update(key, data: data, tree: tree) {
                 case .quit: return 0
                 case .reload:
@@ -132,8 +136,13 @@ struct LiveScreen {
         }
     }
 
-    func draw(_ data: ScreenData) {
+    /// The last frame drawn, to find what a click lands on.
+    var lastCanvas: Canvas?
+
+    mutating func draw(_ data: ScreenData) {
         let (w, h) = terminal.size
-        terminal.draw(screen.render(model: model, data: data, width: w, height: h))
+        let canvas = screen.render(model: model, data: data, width: w, height: h)
+        terminal.draw(canvas)
+        lastCanvas = canvas
     }
 }

@@ -189,6 +189,30 @@ final class ModelTests: XCTestCase {
         XCTAssertTrue(fresh.changes(from: fresh).isEmpty)
     }
 
+    func testClicksSelectThenOpen() throws {
+        let loader = try SampleStore.loader()
+        var model = CockpitModel(unitID: "xiacheng")
+        let data = try loader.load(unitID: model.unitID, window: FigureWindow(at: SampleStore.at))
+        let canvas = CockpitScreen().render(model: model, data: data, width: 120, height: 40)
+        let y = canvas.lines().firstIndex { $0.contains("武林街道") }!
+        XCTAssertNil(canvas.target(x: 5, y: 0), "the title bar is no list row")
+        let pick = try XCTUnwrap(canvas.target(x: 10, y: y))
+        XCTAssertEqual(pick, .pick(.children, 1))
+        XCTAssertEqual(model.update(pick, data: data, tree: loader.tree), .redraw)
+        XCTAssertEqual(model.selectedRow, 1)
+        XCTAssertEqual(model.update(pick, data: data, tree: loader.tree), .reload, "a click on the selected row opens it")
+        XCTAssertEqual(model.unitID, "wulin")
+
+        // A click in the case list focuses it.
+        model = CockpitModel(unitID: "xiacheng")
+        let caseY = canvas.lines().firstIndex { $0.contains(data.overdueCases[2].id) }!
+        let casePick = try XCTUnwrap(canvas.target(x: 10, y: caseY))
+        XCTAssertEqual(casePick, .pick(.cases, 2))
+        XCTAssertEqual(model.update(casePick, data: data, tree: loader.tree), .redraw)
+        XCTAssertTrue(model.casesFocused)
+        XCTAssertEqual(model.selectedCase, 2)
+    }
+
     func testKeyDecoder() {
         XCTAssertEqual(KeyDecoder.character(13), .enter)
         XCTAssertEqual(KeyDecoder.character(10), .enter)

@@ -31,6 +31,9 @@ int cockpit_put(int y, int x, const char *utf8, int attrs, short pair);
 // Reads one key within timeout_ms: 0 = none, 1 = a character in *ch, 2 = a key code in *ch.
 int cockpit_read_key(int timeout_ms, unsigned int *ch);
 
+// The position of a left click after KEY_MOUSE: 1 if there was one.
+int cockpit_read_mouse(int *x, int *y);
+
 // Signals: SIGINT, SIGTERM, SIGHUP, SIGQUIT set a flag the main loop reads (async-signal-safe);
 // SIGTSTP restores the terminal before stopping, SIGCONT redraws.
 void cockpit_install_signal_handlers(void);
