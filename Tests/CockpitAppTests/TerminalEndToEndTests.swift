@@ -64,9 +64,11 @@ final class TerminalEndToEndTests: XCTestCase {
     }
 
     /// Starts the cockpit in a fresh tmux session; the inner shell writes the cockpit's pid and execs it.
-    func start(width: Int = 120, height: Int = 40, db: String = SampleStore.path, extra: String = "") {
+    func start(width: Int = 120, height: Int = 40, db: String = SampleStore.path, extra: String = "",
+               env: String = "LANG=C.UTF-8 TERM=xterm-256color") {
         let cmd = "sh -c 'echo $$ > \(dir)/pid; exec \(Paths.binary) --db \(db) --at 2026-11-20T17:00:00+08:00 \(extra)'; echo COCKPIT_EXIT=$?; sleep 120"
-        tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color " + cmd])
+        // -u NO_COLOR: the colour a test expects must not depend on the environment it runs in.
+        tmux(["new-session", "-d", "-s", "e2e", "-x", "\(width)", "-y", "\(height)", "env -u NO_COLOR \(env) " + cmd])
     }
 
     var pid: Int32 { Int32((try? String(contentsOfFile: dir + "/pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0 }
@@ -171,6 +173,44 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertEqual(wulinRow(s)[1], String(Int(before[1])! + 2), "both new cases are overdue")
         tmux(["send-keys", "-t", "e2e", "q"])
         waitFor("exit") { $0.contains("COCKPIT_EXIT=0") }
+    }
+
+    /// Colour where the terminal has it, none with NO_COLOR or on a terminal without colours,
+    /// ASCII lines where the locale is not UTF-8; the screen is whole in every case.
+    func testColourAndTerminalVariants() {
+        let variants: [(env: String, colour: Bool, ascii: Bool)] = [
+            ("LANG=C.UTF-8 TERM=xterm-256color", true, false),
+            ("LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1", false, false),
+            ("LANG=C.UTF-8 TERM=xterm", true, false),
+            ("LANG=C.UTF-8 TERM=vt100", false, false),
+            ("LANG=C LC_ALL=C TERM=xterm-256color", true, true),
+        ]
+        for v in variants {
+            start(env: v.env)
+            let s = waitFor("the district screen with \(v.env)") { $0.contains(v.ascii ? "+-" : "┌─") && $0.contains("q ") }
+            let styled = tmux(["capture-pane", "-e", "-p", "-t", "e2e"])
+            // Foreground colours: SGR 31–37, or 38;5;N for 256 colours.
+            let hasColour = styled.range(of: "\u{1B}\\[[0-9;]*(3[1-7]|38;5;[0-9]+)m", options: .regularExpression) != nil
+            XCTAssertEqual(hasColour, v.colour, "colour with \(v.env): \(styled.prefix(300).debugDescription)")
+            if !v.ascii { XCTAssertTrue(s.contains("各街道对比"), v.env) }
+            tmux(["send-keys", "-t", "e2e", "q"])
+            waitFor("exit with \(v.env)") { $0.contains("COCKPIT_EXIT=0") }
+            tmux(["kill-session", "-t", "e2e"])
+        }
+    }
+
+    func testTerminateAndStopContinue() {
+        start()
+        waitFor("the district screen") { $0.contains("各街道对比") }
+        let p = pid
+        kill(p, SIGTSTP)
+        waitFor("the shell's screen while stopped") { !$0.contains("各街道对比") }
+        kill(p, SIGCONT)
+        waitFor("the screen repainted after SIGCONT") { $0.contains("各街道对比") }
+        kill(p, SIGTERM)
+        let s = waitFor("exit after SIGTERM") { $0.contains("COCKPIT_EXIT=") }
+        XCTAssertTrue(s.contains("COCKPIT_EXIT=0"), s)
+        XCTAssertEqual(kill(p, 0), -1, "the process is gone")
     }
 
     func testRefusesDumbTerminal() {
