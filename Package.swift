@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "CockpitUI",
             dependencies: ["CockpitCore"],
-            exclude: ["gen-width-table.py"]
+            exclude: ["gen-width-table.py", "gen-pinyin-initials.py"]
         ),
         .target(
             name: "CockpitTerminal",

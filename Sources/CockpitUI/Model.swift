@@ -39,7 +39,7 @@ public struct CockpitModel: Sendable, Equatable {
     /// What the bottom line is taking as input, if anything.
     public enum Input: Equatable, Sendable { case filter, command }
     public var input: Input? = nil
-    /// The `/` filter of the current unit's list (by name or id); empty = everything.
+    /// The `/` filter of the current unit's list (by name, pinyin initials or id); empty = everything.
     public var filter = ""
     /// The `:` command line being typed.
     public var command = ""
@@ -148,10 +148,11 @@ public struct CockpitModel: Sendable, Equatable {
         let q = filter.lowercased()
         guard !q.isEmpty else { return data }
         var d = data
-        d.children = data.children.filter { $0.unit.name.lowercased().contains(q) || $0.unit.id.contains(q) }
+        // Chinese text, pinyin initials ("wl" finds 武林街道) or the id.
+        d.children = data.children.filter { Pinyin.matches($0.unit.name, query: q) || $0.unit.id.contains(q) }
         d.overdueCases = data.overdueCases.filter {
-            $0.id.lowercased().contains(q) || $0.itemName.contains(q) || $0.department.contains(q)
-                || (data.unitNames[$0.unit] ?? $0.unit).contains(q)
+            $0.id.lowercased().contains(q) || Pinyin.matches($0.itemName, query: q) || Pinyin.matches($0.department, query: q)
+                || Pinyin.matches(data.unitNames[$0.unit] ?? $0.unit, query: q)
         }
         // A filtered leaf still shows its cases; a filtered parent keeps showing its comparison.
         d.isLeaf = data.showsCases

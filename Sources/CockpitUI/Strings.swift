@@ -50,7 +50,7 @@ public struct Strings: Sendable {
          ("Esc  Backspace  ←  h", t("返回上一级", "back up one level")),
          ("Tab", t("在对比表和超期办件之间切换", "switch between the comparison and the overdue cases")),
          ("1 … 8", t("直接进入第 N 个街道", "jump to the N-th street")),
-         ("/", t("筛选列表（名称或编号），Esc 清除", "filter the list (name or id), Esc clears")),
+         ("/", t("筛选列表（名称、拼音首字母或编号），Esc 清除", "filter the list (name, pinyin initials or id), Esc clears")),
          (":", t("命令：street 武林、unit ID、up、top、q", "command: street 武林, unit ID, up, top, q")),
          ("r", t("立即刷新数据", "refresh the data now")),
          ("Ctrl-L", t("重绘整个屏幕", "repaint the whole screen")),

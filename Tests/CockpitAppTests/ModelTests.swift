@@ -100,6 +100,12 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(model.unitID, "dongxin")
         XCTAssertEqual(model.filter, "", "a new unit starts unfiltered")
 
+        // By pinyin initials: "sq" is 石桥 (Shí Qiáo).
+        model = CockpitModel(unitID: "xiacheng")
+        _ = model.update(.char("/"), data: data, tree: loader.tree)
+        for ch in "sqjd" { _ = model.update(.char(ch), data: data, tree: loader.tree) }
+        XCTAssertEqual(model.filtered(data).children.map(\.unit.id), ["shiqiao"])
+
         // By id, with Backspace; Esc clears the filter before it goes up.
         model = CockpitModel(unitID: "xiacheng")
         _ = model.update(.char("/"), data: data, tree: loader.tree)
