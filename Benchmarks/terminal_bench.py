@@ -5,8 +5,12 @@ press, and resident memory. Prints a table; not a timed test.
 
 usage: python3 Benchmarks/terminal_bench.py --db STORE [--bin .build/release/cockpit]
                                             [--size 200x60] [--idle 10] [--runs 5]
+
+The store is copied first: the "one changed figure" step ingests a new overdue case into the
+copy (in wulin-zhuganxiang) while the screen is open, and counts the bytes of the redraw that
+follows (the figures that moved, drawn highlighted) and of the one that ends the highlight.
 """
-import argparse, fcntl, os, pty, select, signal, struct, sys, termios, time
+import argparse, fcntl, os, pty, select, shutil, signal, struct, subprocess, sys, tempfile, termios, time
 
 
 def spawn(binary, db, cols, rows, extra):
@@ -79,17 +83,28 @@ def main():
         os.waitpid(pid, 0)
         os.close(fd)
 
-    pid, fd = spawn(a.bin, a.db, cols, rows, extra)
+    work = tempfile.mkdtemp(prefix="cockpit-bench-")
+    db = os.path.join(work, "store.sqlite")
+    shutil.copyfile(a.db, db)
+    pid, fd = spawn(a.bin, db, cols, rows, extra)
     read_for(fd, 10, until=marker)
     read_for(fd, 1.0)
     idle, secs = read_for(fd, a.idle)
     os.write(fd, b"j")  # one key: the selection moves one row
     key, _ = read_for(fd, 1.0)
+    csv = os.path.join(work, "one.csv")
+    with open(csv, "w") as f:
+        f.write("id,unit,department,item_code,item_name,channel,accepted_at,promised_days,status,completed_at,suspensions\n")
+        f.write("BENCH-1,wulin-zhuganxiang,区民政局,X1,基准测试事项,hall,2026-10-01T09:00:00+08:00,1,accepted,,\n")
+    subprocess.run([a.bin, "ingest", "--db", db, "--kind", "cases", csv], check=True, capture_output=True)
+    change, _ = read_for(fd, 2.0)     # the poll (≤ 1 s) and the highlighted redraw
+    unhighlight, _ = read_for(fd, 3.0)  # the highlight ends after 3 s
     rss = rss_kb(pid)
     nfd = fds(pid)
     os.write(fd, b"q")
     read_for(fd, 1.0)
     _, status = os.waitpid(pid, 0)
+    shutil.rmtree(work, ignore_errors=True)
 
     firsts.sort()
     print(f"terminal benchmark: {a.bin} --db {a.db} at {cols}x{rows}")
@@ -98,6 +113,7 @@ def main():
     print(f"| first frame (median of {a.runs})      | {firsts[len(firsts)//2]*1000:.0f} ms (min {firsts[0]*1000:.0f}, max {firsts[-1]*1000:.0f}) |")
     print(f"| idle output over {a.idle:.0f} s           | {len(idle)} bytes ({len(idle)/secs:.1f} bytes/s) |")
     print(f"| one key (selection moves a row) | {len(key)} bytes |")
+    print(f"| one new case (figures change)   | {len(change)} bytes, then {len(unhighlight)} bytes when the highlight ends |")
     print(f"| resident memory                 | {rss/1024:.1f} MB |")
     print(f"| open file descriptors           | {nfd} |")
     print(f"| exit status after q             | {os.waitstatus_to_exitcode(status)} |")

@@ -97,17 +97,27 @@ public struct CockpitScreen {
         }
     }
 
+    /// Data older than this is shown stale (red, with its age), so an old number never looks current.
+    public static let staleAfter: Int64 = 15 * 60
+
     func drawTitle(_ c: inout Canvas, _ r: Rect, data: ScreenData) {
         let bar = Style(.title, reverse: true)
         c.fill(r, style: bar)
         let sep = options.ascii ? " > " : " › "
         let crumbs = data.path.map(\.name).joined(separator: sep)
-        var right = "\(s.asOf) \(LocalTime.short(data.at))"
-        right += "  \(s.data) " + (data.dataAsOf.map { LocalTime.short($0) } ?? s.noData)
-        let rw = Text.width(right, ambiguousWide: options.ambiguousWide)
+        let clock = "\(s.asOf) \(LocalTime.short(data.at))  "
+        var fresh = "\(s.data) " + (data.dataAsOf.map { LocalTime.short($0) } ?? s.noData)
+        var stale = data.dataAsOf == nil
+        if let asOf = data.dataAsOf, data.at - asOf >= 60 {
+            fresh += s.age(seconds: data.at - asOf)
+            stale = data.at - asOf > Self.staleAfter
+        }
+        let rw = Text.width(clock + fresh, ambiguousWide: options.ambiguousWide)
         let room = max(0, r.width - rw - 4)
         c.put(" " + Text.fit(crumbs, room, ambiguousWide: options.ambiguousWide), x: r.x, y: r.y, style: Style(.title, bold: true, reverse: true))
-        c.put(right + " ", x: r.maxX - rw - 1, y: r.y, style: bar)
+        let x = r.maxX - rw - 1
+        c.put(clock, x: x, y: r.y, style: bar)
+        c.put(fresh + " ", x: x + Text.width(clock), y: r.y, style: stale ? Style(.red, bold: true, reverse: true) : bar)
     }
 
     /// The key bar, or what is being typed (`/filter`, `:command`), or a message.

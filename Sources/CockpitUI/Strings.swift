@@ -34,6 +34,13 @@ public struct Strings: Sendable {
     public var noOverdueCases: String { t("没有超期办件", "No overdue cases") }
     public var asOf: String { t("截至", "as of") }
     public var data: String { t("数据", "data") }
+    /// "（12 分钟前）": how old the data is.
+    public func age(seconds: Int64) -> String {
+        let m = seconds / 60, h = m / 60, d = h / 24
+        if d > 0 { return t("（\(d) 天前）", " (\(d) d ago)") }
+        if h > 0 { return t("（\(h) 小时前）", " (\(h) h ago)") }
+        return t("（\(m) 分钟前）", " (\(m) min ago)")
+    }
     public var noData: String { t("暂无数据", "no data yet") }
     public var select: String { t("选择", "select") }
     public var drill: String { t("下钻", "drill down") }

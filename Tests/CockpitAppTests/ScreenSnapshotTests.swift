@@ -99,6 +99,20 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(try render("xiacheng", 60, 20, lang: .en).text.contains("terminal too small (need 80×24, have 60×20)"))
     }
 
+    /// The data's age is shown, and in red once it is older than 15 minutes.
+    func testStaleDataShowsItsAge() throws {
+        let loader = try SampleStore.loader()
+        for (minutes, text, red) in [(0, nil as String?, false), (12, "（12 分钟前）", false), (16, "（16 分钟前）", true),
+                                     (180, "（3 小时前）", true), (60 * 24 * 3 + 5, "（3 天前）", true)] {
+            let at = SampleStore.ingestTime + Int64(minutes * 60)
+            let data = try loader.load(unitID: "xiacheng", window: FigureWindow(at: at))
+            let canvas = CockpitScreen().render(model: CockpitModel(unitID: "xiacheng"), data: data, width: 120, height: 40)
+            let title = canvas.lines()[0]
+            if let text { XCTAssertTrue(title.contains(text), title) } else { XCTAssertFalse(title.contains("前）"), title) }
+            XCTAssertEqual(canvas[119 - 2, 0].style.tint == .red, red, "\(minutes) min: \(title)")
+        }
+    }
+
     func testEnglishScreen() throws {
         let text = try render("wulin", 120, 40, lang: .en).text
         XCTAssertTrue(text.contains("Overdue"))
