@@ -76,7 +76,12 @@ public struct CaseRules: Sendable {
 
     /// Whole days past the deadline as of `at` (0 when not past).
     public static func daysOver(deadline: Deadline, at: Int64) -> Int {
-        let over = at - deadline.instant
+        daysOver(deadlineInstant: deadline.instant, at: at)
+    }
+
+    /// Whole days (started days count) from a deadline instant to `at`; 0 when not past.
+    public static func daysOver(deadlineInstant: Int64, at: Int64) -> Int {
+        let over = at - deadlineInstant
         return over <= 0 ? 0 : Int((over + LocalTime.secondsPerDay - 1) / LocalTime.secondsPerDay)
     }
 }

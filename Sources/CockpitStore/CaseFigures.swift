@@ -108,11 +108,10 @@ extension CockpitStore {
                 ORDER BY deadline, id LIMIT ?
                 """, arguments: args).map { row in
                 let deadline: Int64 = row["deadline"]
-                let over = at - deadline
                 return CaseListItem(id: row["id"], unit: row["unit"], department: row["department"],
                                     itemCode: row["item_code"], itemName: row["item_name"], acceptedAt: row["accepted_at"],
                                     deadline: deadline, status: row["status"],
-                                    daysOver: over <= 0 ? 0 : Int((over + LocalTime.secondsPerDay - 1) / LocalTime.secondsPerDay))
+                                    daysOver: CaseRules.daysOver(deadlineInstant: deadline, at: at))
             }
         }
     }
