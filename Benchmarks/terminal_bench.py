@@ -64,6 +64,9 @@ def main():
     ap.add_argument("--idle", type=float, default=10)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--at", default=None, help="pass --at to the cockpit (fixed clock)")
+    ap.add_argument("--soak", type=float, default=0,
+                    help="also drive the screen for this many seconds (drill down, up, filter, refresh, "
+                         "resize, a key every 50 ms) and report memory and descriptors before and after")
     a = ap.parse_args()
     cols, rows = map(int, a.size.split("x"))
     extra = ["--at", a.at] if a.at else []
@@ -106,6 +109,10 @@ def main():
     _, status = os.waitpid(pid, 0)
     shutil.rmtree(work, ignore_errors=True)
 
+    soak = None
+    if a.soak > 0:
+        soak = run_soak(a, cols, rows, extra, marker)
+
     firsts.sort()
     print(f"terminal benchmark: {a.bin} --db {a.db} at {cols}x{rows}")
     print(f"| measure                         | value |")
@@ -117,6 +124,40 @@ def main():
     print(f"| resident memory                 | {rss/1024:.1f} MB |")
     print(f"| open file descriptors           | {nfd} |")
     print(f"| exit status after q             | {os.waitstatus_to_exitcode(status)} |")
+    if soak:
+        print(f"| soak: {soak['keys']} keys, {soak['resizes']} resizes in {a.soak:.0f} s | "
+              f"RSS {soak['rss0']/1024:.1f} → {soak['rss1']/1024:.1f} MB, fds {soak['fd0']} → {soak['fd1']} |")
+
+
+def run_soak(a, cols, rows, extra, marker):
+    """Drives the screen hard for a while: what a week of a wall or a leader's console does."""
+    pid, fd = spawn(a.bin, a.db, cols, rows, extra)
+    read_for(fd, 10, until=marker)
+    read_for(fd, 2.0)
+    rss0, fd0 = rss_kb(pid), fds(pid)
+    script = [b"j", b"\r", b"j", b"\r", b"\x1b", b"\x1b", b"/", b"s", b"q", b"\r", b"\x1b", b"5", b"\t", b"j",
+              b"\t", b"\x7f", b"r", b"?", b" ", b":", b"t", b"o", b"p", b"\r"]
+    keys = resizes = 0
+    end = time.monotonic() + a.soak
+    while time.monotonic() < end:
+        for k in script:
+            os.write(fd, k)
+            keys += 1
+            read_for(fd, 0.05)
+        # A resize now and then, tiny included.
+        w, h = [(cols, rows), (80, 24), (10, 5), (cols, rows)][resizes % 4]
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", h, w, 0, 0))
+        os.kill(pid, signal.SIGWINCH)
+        resizes += 1
+        read_for(fd, 0.05)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    os.kill(pid, signal.SIGWINCH)
+    read_for(fd, 2.0)
+    rss1, fd1 = rss_kb(pid), fds(pid)
+    os.kill(pid, signal.SIGTERM)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return dict(keys=keys, resizes=resizes, rss0=rss0, rss1=rss1, fd0=fd0, fd1=fd1)
 
 
 if __name__ == "__main__":
