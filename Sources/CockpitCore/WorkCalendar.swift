@@ -14,23 +14,52 @@ public struct WorkCalendar: Sendable, Equatable {
         for e in entries { add(day: e.day, kind: e.kind) }
     }
 
+    /// Per day from `flagsStart` to the end of the last covered year: bit 0 = covered, bit 1 =
+    /// working. Deadlines walk day by day through this for every case ingested, so it is a flat
+    /// array rather than set lookups and date conversions.
+    private var flagsStart: Int32 = 0
+    private var flags: [UInt8] = []
+
     public mutating func add(day: Int32, kind: Kind) {
         switch kind {
         case .holiday: holidays.insert(day); workdays.remove(day)
         case .workday: workdays.insert(day); holidays.remove(day)
         }
         years.insert(LocalTime.civil(day).year)
+        rebuildFlags()
     }
 
     /// Marks a year as covered even if it has no listed day (rare, but lets users say "no holidays").
-    public mutating func cover(year: Int) { years.insert(year) }
+    public mutating func cover(year: Int) {
+        years.insert(year)
+        rebuildFlags()
+    }
 
-    public func covers(_ day: Int32) -> Bool { years.contains(LocalTime.civil(day).year) }
+    private mutating func rebuildFlags() {
+        guard let first = years.min(), let last = years.max() else { flags = []; return }
+        flagsStart = LocalTime.dayNumber(year: first, month: 1, day: 1)
+        let end = LocalTime.dayNumber(year: last + 1, month: 1, day: 1)
+        flags = (flagsStart..<end).map { d in
+            (years.contains(LocalTime.civil(d).year) ? 1 : 0) | (Self.ruleIsWorking(d, holidays, workdays) ? 2 : 0)
+        }
+    }
 
-    public func isWorkingDay(_ day: Int32) -> Bool {
+    private static func ruleIsWorking(_ day: Int32, _ holidays: Set<Int32>, _ workdays: Set<Int32>) -> Bool {
         if workdays.contains(day) { return true }
         if holidays.contains(day) { return false }
         return LocalTime.weekday(day) < 5
+    }
+
+    @inline(__always) private func flag(_ day: Int32) -> UInt8? {
+        let i = Int(day) - Int(flagsStart)
+        return i >= 0 && i < flags.count ? flags[i] : nil
+    }
+
+    public func covers(_ day: Int32) -> Bool { (flag(day) ?? 0) & 1 != 0 }
+
+    public func isWorkingDay(_ day: Int32) -> Bool {
+        if let f = flag(day) { return f & 2 != 0 }
+        return Self.ruleIsWorking(day, holidays, workdays)
     }
 
     /// The n-th working day after `day` (`day` itself not counted); n = 0 gives `day`.
