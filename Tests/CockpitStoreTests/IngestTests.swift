@@ -57,6 +57,23 @@ final class IngestTests: XCTestCase {
         XCTAssertNil(all["c2"]?[Metric.casesOnTimeRate])
     }
 
+    /// The cases behind each figure, as `cockpit cases` lists them: the same rules as the counts.
+    func testCasesBehindTheFigures() throws {
+        let f = try Fixture()
+        try f.loadSmallDistrict()
+        try f.ingest(.cases, "cases.csv", cases)
+        let tree = try f.store.tree()
+        XCTAssertEqual(try f.store.cases(under: "d", tree: tree, light: .red, at: at).map(\.id), ["a1"])
+        let red = try f.store.cases(under: "d", tree: tree, light: .red, at: at)
+        XCTAssertEqual(red.first?.daysOver, 4, "deadline Sat Oct 10 24:00, at Wed Oct 14 10:00: into the 4th day")
+        // Deadlines Oct 14 (a2, a9) and Oct 15 (a3), earliest first, ties by id.
+        XCTAssertEqual(try f.store.cases(under: "d", tree: tree, light: .yellow, at: at).map(\.id), ["a2", "a9", "a3"])
+        XCTAssertEqual(try f.store.cases(under: "d", tree: tree, light: .green, at: at).map(\.id), ["a4"])
+        XCTAssertEqual(try f.store.cases(under: "d", tree: tree, light: .grey, at: at).map(\.id), ["a5"])
+        XCTAssertEqual(try f.store.cases(under: "s2", tree: tree, light: .yellow, at: at).map(\.id), ["a9"])
+        XCTAssertEqual(try f.store.cases(under: "c2", tree: tree, light: .red, at: at).map(\.id), [])
+    }
+
     func testLightsMoveWithTheClock() throws {
         let f = try Fixture()
         try f.loadSmallDistrict()

@@ -68,6 +68,13 @@ final class RollupConsistencyTests: XCTestCase {
                 XCTAssertEqual(names.map { got[u.id]?.int($0) ?? -1 }, e, "\(u.id) at \(atText)")
             }
             XCTAssertGreaterThan(expected[tree.root.id]?[1] ?? 0, 0, "the sample must have overdue cases at \(atText)")
+            // The lists behind the figures have exactly as many cases as the figures say.
+            for street in tree.children(of: tree.root.id) {
+                XCTAssertEqual(try f.store.cases(under: street.id, tree: tree, light: .red, at: at, limit: 100_000).count,
+                               expected[street.id]?[1], "red list of \(street.id) at \(atText)")
+                XCTAssertEqual(try f.store.cases(under: street.id, tree: tree, light: .yellow, at: at, limit: 100_000).count,
+                               expected[street.id]?[2], "yellow list of \(street.id) at \(atText)")
+            }
         }
     }
 }
