@@ -10,8 +10,17 @@ public struct WorkCalendar: Sendable, Equatable {
 
     public init() {}
 
-    public init(entries: [(day: Int32, kind: Kind)]) {
-        for e in entries { add(day: e.day, kind: e.kind) }
+    /// All entries at once (and any extra covered years): the day table is built once, not per entry.
+    public init(entries: [(day: Int32, kind: Kind)], coveredYears: [Int] = []) {
+        for e in entries {
+            switch e.kind {
+            case .holiday: holidays.insert(e.day); workdays.remove(e.day)
+            case .workday: workdays.insert(e.day); holidays.remove(e.day)
+            }
+            years.insert(LocalTime.civil(e.day).year)
+        }
+        years.formUnion(coveredYears)
+        rebuildFlags()
     }
 
     /// Per day from `flagsStart` to the end of the last covered year: bit 0 = covered, bit 1 =

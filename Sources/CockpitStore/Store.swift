@@ -65,12 +65,10 @@ public final class CockpitStore: @unchecked Sendable {
     }
 
     static func loadCalendar(_ db: Database) throws -> WorkCalendar {
-        var cal = WorkCalendar()
-        for row in try Row.fetchAll(db, sql: "SELECT day, kind FROM calendar") {
-            cal.add(day: Int32(row["day"] as Int), kind: WorkCalendar.Kind(rawValue: row["kind"]) ?? .holiday)
+        let entries = try Row.fetchAll(db, sql: "SELECT day, kind FROM calendar").map { row in
+            (day: Int32(row["day"] as Int), kind: WorkCalendar.Kind(rawValue: row["kind"]) ?? .holiday)
         }
-        for year in try Int.fetchAll(db, sql: "SELECT year FROM calendar_years") { cal.cover(year: year) }
-        return cal
+        return WorkCalendar(entries: entries, coveredYears: try Int.fetchAll(db, sql: "SELECT year FROM calendar_years"))
     }
 
     public func meta(_ key: String) throws -> String? {

@@ -14,8 +14,7 @@ struct Cases: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "The unit (id); its descendants are included. Default: the root of the tree.")
-    var unit: String?
+    @OptionGroup var unit: UnitOption
 
     @Option(help: "red, yellow, green or grey.")
     var light: String = "red"
@@ -33,7 +32,7 @@ struct Cases: ParsableCommand {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
         let cockpitStore = try store.openStore(quiet: true)
         let tree = try cockpitStore.tree()
-        let u = resolveUnit(unit, in: tree)
+        let u = unit.resolve(in: tree)
         let at = try store.window().at
         let list = try cockpitStore.cases(under: u.id, tree: tree, light: l, at: at, limit: max(1, limit))
         if format == "json" {

@@ -46,6 +46,14 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// `--unit`, the same for every command that shows a unit.
+struct UnitOption: ParsableArguments {
+    @Option(help: "The unit: an id (e.g. wulin) or an exact name; its descendants count too. Default: the root of the tree.")
+    var unit: String?
+
+    func resolve(in tree: OrgTree) -> OrgUnit { resolveUnit(unit, in: tree) }
+}
+
 func parseTime(_ text: String, option: String) throws -> Int64 {
     guard let t = LocalTime.parse(text) else {
         throw ValidationError("\(option) '\(text)' is not an ISO 8601 time (e.g. 2026-03-02T10:00:00+08:00)")

@@ -20,8 +20,7 @@ struct Open: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "The unit to open (id, e.g. wulin). Default: the root of the tree.")
-    var unit: String?
+    @OptionGroup var unit: UnitOption
 
     @Option(help: "Language of the screens: zh or en. Default: from LANG, else zh.")
     var lang: String?
@@ -38,7 +37,7 @@ struct Open: ParsableCommand {
         let language = try language(env)
         let cockpitStore = try store.openStore()
         let tree = try cockpitStore.tree()
-        let start = resolveUnit(unit, in: tree)
+        let start = unit.resolve(in: tree)
         let ascii = !isUTF8Locale(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii, ambiguousWide: ambiguousWide)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }

@@ -13,8 +13,7 @@ struct Report: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "The unit (id). Default: the root of the tree.")
-    var unit: String?
+    @OptionGroup var unit: UnitOption
 
     @Option(help: "json or text.")
     var format: String = "text"
@@ -23,7 +22,7 @@ struct Report: ParsableCommand {
         guard format == "json" || format == "text" else { throw ValidationError("--format must be json or text") }
         let cockpitStore = try store.openStore(quiet: true)
         let tree = try cockpitStore.tree()
-        let u = resolveUnit(unit, in: tree)
+        let u = unit.resolve(in: tree)
         let window = try store.window()
         let all = try cockpitStore.caseFigures(tree: tree, window: window)
         let children = tree.children(of: u.id)

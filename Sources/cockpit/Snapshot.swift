@@ -14,8 +14,7 @@ struct Snapshot: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "The unit (id). Default: the root of the tree.")
-    var unit: String?
+    @OptionGroup var unit: UnitOption
 
     @Option(help: "Screen size as WIDTHxHEIGHT.")
     var size: String = "120x40"
@@ -34,7 +33,7 @@ struct Snapshot: ParsableCommand {
         guard let language = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
         let cockpitStore = try store.openStore(quiet: true)
         let tree = try cockpitStore.tree()
-        let u = resolveUnit(unit, in: tree)
+        let u = unit.resolve(in: tree)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings).load(unitID: u.id, window: try store.window())
         let canvas = CockpitScreen(options: options).render(model: CockpitModel(unitID: u.id), data: data, width: parts[0], height: parts[1])
