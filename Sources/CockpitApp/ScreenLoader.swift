@@ -14,7 +14,7 @@ public struct ScreenLoader {
     }
 
     public func load(unitID: String, window: FigureWindow) throws -> ScreenData {
-        let all = try store.caseFigures(tree: tree, window: window)
+        let all = try store.figures(tree: tree, window: window)
         let unit = tree.unit(unitID) ?? tree.root
         let children = tree.children(of: unit.id).map { (unit: $0, figures: all[$0.id] ?? Figures()) }
         let cases = try store.cases(under: unit.id, tree: tree, light: .red, at: window.at, limit: children.isEmpty ? 500 : 100)

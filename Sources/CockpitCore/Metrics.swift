@@ -11,6 +11,13 @@ public enum Metric {
     /// The case figures every report carries, in display order.
     public static let caseFigures = [casesOpen, casesOverdue, casesWarning, casesSuspended,
                                      casesCompleted, casesCompletedOverdue, casesOnTimeRate]
+
+    /// Every figure `cockpit report` carries, in display order. Each family of figures adds its
+    /// names here (cases, queue, share, rating, items; `series.<name>` are listed per store).
+    public static var reported: [String] { caseFigures }
+
+    /// A figure of one part of a unit, e.g. `queue.waiting@intake` for one zone of a hall.
+    public static func part(_ metric: String, _ part: String) -> String { metric + "@" + part }
 }
 
 /// A unit's figures by metric name. A missing value (e.g. a rate over an empty window) is nil,

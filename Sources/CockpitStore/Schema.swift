@@ -17,6 +17,12 @@ enum Schema {
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
+        registerV1(&m)
+        // Later steps, each registered by the file of the records it adds, in this order:
+        return m
+    }
+
+    static func registerV1(_ m: inout DatabaseMigrator) {
         m.registerMigration("v1 units, calendar, cases, rejects") { db in
             try db.execute(sql: """
                 CREATE TABLE units (
@@ -78,6 +84,5 @@ enum Schema {
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
-        return m
     }
 }

@@ -24,7 +24,7 @@ struct Report: ParsableCommand {
         let tree = try cockpitStore.tree()
         let u = unit.resolve(in: tree)
         let window = try store.window()
-        let all = try cockpitStore.caseFigures(tree: tree, window: window)
+        let all = try cockpitStore.figures(tree: tree, window: window)
         let children = tree.children(of: u.id)
         if format == "json" {
             print(json(u, all: all, children: children, window: window))
@@ -38,7 +38,7 @@ struct Report: ParsableCommand {
             "{\"id\":\(JSON.string(u.id)),\"name\":\(JSON.string(u.name)),\"tier\":\(JSON.string(u.tier.rawValue))}"
         }
         func metrics(_ f: Figures?) -> String {
-            "{" + Metric.caseFigures.map { "\(JSON.string($0)):\(JSON.number(f?[$0]))" }.joined(separator: ",") + "}"
+            "{" + Metric.reported.map { "\(JSON.string($0)):\(JSON.number(f?[$0]))" }.joined(separator: ",") + "}"
         }
         let kids = children.map { "{\"unit\":\(unitJSON($0)),\"metrics\":\(metrics(all[$0.id]))}" }.joined(separator: ",")
         return "{\"unit\":\(unitJSON(u)),\"at\":\(JSON.string(LocalTime.iso(window.at))),\"since\":\(JSON.string(LocalTime.iso(window.since))),"
@@ -46,7 +46,7 @@ struct Report: ParsableCommand {
     }
 
     func text(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow) -> String {
-        let names = Metric.caseFigures
+        let names = Metric.reported
         let nameW = max(12, ([u] + children).map { Text.width($0.name) + Text.width($0.id) + 3 }.max() ?? 12)
         let colW = names.map { max(10, $0.count + 2) }
         var lines = ["\(u.name) (\(u.id), \(u.tier.rawValue))  at \(LocalTime.iso(window.at))  since \(LocalTime.iso(window.since))", ""]
