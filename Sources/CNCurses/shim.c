@@ -102,6 +102,8 @@ int cockpit_take_continued(void) {
 int cockpit_colors(void) { return COLORS; }
 void cockpit_invalidate(void) { clearok(curscr, TRUE); }
 
+void cockpit_keys_only(void) { raw(); }
+
 int cockpit_read_mouse(int *x, int *y) {
     MEVENT ev;
     if (getmouse(&ev) != OK) return 0;

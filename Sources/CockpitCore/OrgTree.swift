@@ -95,6 +95,15 @@ public struct OrgTree: Sendable {
         return out
     }
 
+    /// The subtree under `id` as a tree of its own, `id` its root: what a scoped process (a wall
+    /// pinned to one street) is given, so that no screen, list or command line can reach outside.
+    public func restricted(to id: String) -> OrgTree? {
+        let units = subtree(of: id)
+        guard var top = units.first else { return nil }
+        top.parent = nil
+        return try? OrgTree(units: [top] + units.dropFirst())
+    }
+
     /// Whether `id` is `ancestor` or lies below it.
     public func isWithin(_ id: String, _ ancestor: String) -> Bool {
         path(to: id).contains { $0.id == ancestor }

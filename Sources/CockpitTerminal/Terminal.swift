@@ -71,6 +71,10 @@ public final class Terminal {
     /// Forces the next frame to be sent whole (after SIGCONT, or to heal a garbled screen).
     public func invalidate() { cockpit_invalidate() }
 
+    /// Keyboard interrupts (Ctrl-C, Ctrl-\, Ctrl-Z) become plain keys: for walls, which no key may end.
+    /// Signals sent with kill(1), and SIGHUP from a dropped connection, still end the program.
+    public func keysOnly() { cockpit_keys_only() }
+
     public func draw(_ canvas: Canvas) {
         erase()
         for y in 0..<canvas.height {

@@ -22,6 +22,9 @@ struct Open: ParsableCommand {
 
     @OptionGroup var unit: UnitOption
 
+    @Option(help: "Pin the cockpit to this unit's subtree: nothing outside it can be shown (for SSH keys).")
+    var scope: String?
+
     @Option(help: "Language of the screens: zh or en. Default: from LANG, else zh.")
     var lang: String?
 
@@ -36,9 +39,14 @@ struct Open: ParsableCommand {
         if let problem = Terminal.check(environment: env) { fail(problem) }
         let language = try language(env)
         let cockpitStore = try store.openStore()
-        let tree = try cockpitStore.tree()
+        var tree = try cockpitStore.tree()
+        if let scope {
+            let pinned = resolveUnit(scope, in: tree)
+            guard let sub = tree.restricted(to: pinned.id) else { fail("cannot pin to '\(scope)'") }
+            tree = sub
+        }
         let start = unit.resolve(in: tree)
-        let ascii = !isUTF8Locale(env)
+        let ascii = !Open.isUTF8Locale(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii, ambiguousWide: ambiguousWide)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
@@ -60,7 +68,7 @@ struct Open: ParsableCommand {
         return l
     }
 
-    func isUTF8Locale(_ env: [String: String]) -> Bool {
+    static func isUTF8Locale(_ env: [String: String]) -> Bool {
         let l = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? "").lowercased()
         // An unset locale is taken as UTF-8: every terminal we target speaks it; C/POSIX is not.
         if l.isEmpty { return true }

@@ -22,30 +22,10 @@ final class TerminalEndToEndTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// Runs tmux on the test's own server and returns what it printed. posix_spawn + waitpid
-    /// rather than Foundation's Process, whose exit monitoring can miss a client that forked the
-    /// tmux server; output goes to a file because the server inherits the client's stdout.
+    /// Runs tmux on the test's own server and returns what it printed.
     @discardableResult
     func tmux(_ args: [String]) -> String {
-        let outPath = dir + "/tmux-out"
-        let argv = ["/usr/bin/tmux", "-L", socket, "-u"] + args
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = "C.UTF-8"
-        env.removeValue(forKey: "TMUX")
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 else { return "" }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        Spawn.run(["/usr/bin/tmux", "-L", socket, "-u"] + args, outPath: dir + "/tmux-out").output
     }
 
     func screen() -> String { tmux(["capture-pane", "-p", "-t", "e2e"]) }

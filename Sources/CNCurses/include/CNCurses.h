@@ -20,6 +20,8 @@ int cockpit_attr_underline(void);
 int cockpit_colors(void);
 // Makes the next refresh repaint the whole screen.
 void cockpit_invalidate(void);
+/* Ctrl-C, Ctrl-\ and Ctrl-Z arrive as keys instead of signals (walls: no key may end them). */
+void cockpit_keys_only(void);
 
 // Start curses on the terminal; returns 0 on success, -1 if the terminal cannot be used.
 int cockpit_start(int escdelay_ms);
