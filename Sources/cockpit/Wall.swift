@@ -236,7 +236,17 @@ struct WallLoop {
                 }
                 continue
             }
-            guard Date().timeIntervalSince(lastCheck) >= 1 else { continue }
+            // New data is looked for on every pass (a PRAGMA on an open connection: microseconds), so
+            // a wall shows a commit within about a quarter of a second plus the time to load it.
+            if Date().timeIntervalSince(lastCheck) < 1 {
+                let before = version
+                if problem == nil { load(force: false) }
+                if version != before {
+                    if data?.changed.isEmpty == false { highlightUntil = Date().addingTimeInterval(3) }
+                    draw()
+                }
+                continue
+            }
             lastCheck = Date()
             var redraw = false
             if Date().timeIntervalSince(lastRotate) >= TimeInterval(rotateSeconds), rotation.count > 1 {

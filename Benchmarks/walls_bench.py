@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Many walls, one store: N `cockpit wall` processes, each in its own pseudo-terminal, read a store
+that a writer keeps committing to. Measures how soon after each commit every wall sends its new
+frame, and watches for "database is locked" on any side.
+
+    swift build -c release
+    python3 Benchmarks/walls_bench.py --db STORE.sqlite [--walls 64] [--rate 1000] [--seconds 60]
+
+The store is copied first; the copy is what the walls read and the writer writes. The writer is
+`cockpit engine` with a simulator source when --writer engine (the default when the binary has it),
+else one `cockpit ingest` of RATE new cases per second. Walls are pinned round-robin to the 8 streets
+and rotate slowly (1 h), so each shows its street's screen, whose figures every commit changes.
+
+Latency of a commit at a wall = time of the wall's first output byte after the commit became visible
+to readers (the writer's data_version moved, polled here every 10 ms) minus that moment.
+"""
+import argparse, fcntl, os, pty, select, shutil, signal, sqlite3, statistics, struct, subprocess, sys, tempfile, termios, threading, time
+
+STREETS = ["changqing", "wulin", "tianshui", "chaoming", "zhaohui", "wenhui", "dongxin", "shiqiao"]
+
+
+def spawn_wall(binary, db, scope, cols, rows):
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
+        env.pop("NO_COLOR", None)
+        os.execve(binary, [binary, "wall", "--scope", scope, "--db", db, "--rotate", "1h", "--no-quit"], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    os.set_blocking(fd, False)
+    return pid, fd
+
+
+def leaf_units(db):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = con.execute("SELECT id FROM units u WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent = u.id)").fetchall()
+    con.close()
+    return [r[0] for r in rows]
+
+
+class IngestWriter(threading.Thread):
+    """One `cockpit ingest` of `rate` new open cases every second."""
+
+    def __init__(self, binary, db, rate, seconds, tmp):
+        super().__init__(daemon=True)
+        self.binary, self.db, self.rate, self.seconds, self.tmp = binary, db, rate, seconds, tmp
+        self.units = leaf_units(db)
+        self.errors = []
+        self.durations = []
+        self.rows = 0
+
+    def run(self):
+        seq = 0
+        t0 = time.time()
+        tick = 0
+        while time.time() - t0 < self.seconds:
+            path = os.path.join(self.tmp, f"chunk-{tick}.csv")
+            now = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600))
+            with open(path, "w") as f:
+                f.write("id,unit,department,item_code,item_name,channel,accepted_at,promised_days,status,completed_at,suspensions\n")
+                for _ in range(self.rate):
+                    u = self.units[seq % len(self.units)]
+                    f.write(f"WB{os.getpid()}-{seq},{u},区市场监管局,MB{seq % 97:03d},食品经营许可,hall,{now},{seq % 9},accepted,,\n")
+                    seq += 1
+            start = time.time()
+            p = subprocess.run([self.binary, "ingest", "--db", self.db, "--kind", "cases", path], capture_output=True, text=True)
+            self.durations.append(time.time() - start)
+            if p.returncode != 0 or "locked" in p.stderr:
+                self.errors.append(p.stderr.strip()[:200])
+            self.rows += self.rate
+            os.unlink(path)
+            tick += 1
+            time.sleep(max(0, t0 + tick - time.time()))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--binary", default=".build/release/cockpit")
+    ap.add_argument("--walls", type=int, default=64)
+    ap.add_argument("--rate", type=int, default=1000, help="records per second")
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--size", default="120x40")
+    args = ap.parse_args()
+    cols, rows = map(int, args.size.split("x"))
+
+    tmp = tempfile.mkdtemp(prefix="walls-bench-")
+    db = os.path.join(tmp, "store.sqlite")
+    src = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    dst = sqlite3.connect(db)
+    src.backup(dst)
+    src.close(); dst.close()
+
+    walls = [spawn_wall(args.binary, db, STREETS[i % len(STREETS)], cols, rows) for i in range(args.walls)]
+    fds = {fd: i for i, (_, fd) in enumerate(walls)}
+    outputs = [bytearray() for _ in walls]
+
+    # Let every wall draw its first frame and settle.
+    settle = time.time() + 5
+    while time.time() < settle:
+        r, _, _ = select.select(list(fds), [], [], 0.1)
+        for fd in r:
+            try:
+                outputs[fds[fd]] += os.read(fd, 65536)
+            except OSError:
+                pass
+
+    watch = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    version = watch.execute("PRAGMA data_version").fetchone()[0]
+    writer = IngestWriter(args.binary, db, args.rate, args.seconds, tmp)
+    writer.start()
+    commits = []              # times at which a commit became visible
+    pending = None            # (commit index, set of walls not yet heard from)
+    latencies = []
+    missed = 0
+    end = time.time() + args.seconds + 3
+    next_poll = 0.0
+    while time.time() < end:
+        now = time.time()
+        if now >= next_poll:
+            next_poll = now + 0.01
+            v = watch.execute("PRAGMA data_version").fetchone()[0]
+            if v != version:
+                version = v
+                # One ingest commits a few times in quick succession (rejects, batch, finish): while
+                # no wall has answered yet, count them as one commit, timed from the first.
+                quiet = pending is not None and len(pending[1]) == len(walls) and now - commits[pending[0]] < 0.3
+                if not quiet:
+                    if pending is not None:
+                        missed += len(pending[1])
+                    commits.append(now)
+                    pending = (len(commits) - 1, set(range(len(walls))))
+        r, _, _ = select.select(list(fds), [], [], 0.005)
+        t = time.time()
+        for fd in r:
+            i = fds[fd]
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                continue
+            outputs[i] += data
+            if pending is not None and i in pending[1]:
+                pending[1].discard(i)
+                latencies.append(t - commits[pending[0]])
+    if pending is not None:
+        missed += len(pending[1])
+    writer.join(timeout=5)
+
+    text = b"".join(outputs).decode("utf-8", "replace")
+    locked_on_screen = text.count("数据库不可用") + text.count("locked")
+    alive = 0
+    for pid, fd in walls:
+        try:
+            os.kill(pid, 0); alive += 1
+        except OSError:
+            pass
+    for pid, fd in walls:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    for pid, fd in walls:
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    lat = sorted(latencies)
+    def pct(p):
+        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+    print(f"walls                     {args.walls} ({alive} alive at the end)")
+    print(f"writer                    cockpit ingest, {args.rate} new cases/s, {writer.rows} rows in {len(writer.durations)} commits")
+    print(f"ingest time per commit    median {statistics.median(writer.durations) * 1000:.0f} ms, max {max(writer.durations) * 1000:.0f} ms" if writer.durations else "")
+    print(f"commits seen by readers   {len(commits)}")
+    print(f"wall updates measured     {len(lat)} (missed before the next commit: {missed})")
+    print(f"latency commit → frame    median {pct(0.5):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, max {lat[-1] * 1000 if lat else float('nan'):.0f} ms")
+    print(f"within 1 s                {sum(1 for x in lat if x <= 1.0) / len(lat) * 100 if lat else 0:.1f} %")
+    print(f"'locked' on any screen    {locked_on_screen}")
+    print(f"writer errors             {len(writer.errors)}" + (f": {writer.errors[0]}" if writer.errors else ""))
+
+
+if __name__ == "__main__":
+    main()
