@@ -1,2 +1,0 @@
-import XCTest
-final class ProbeTests: XCTestCase { func testNothing() {} }
