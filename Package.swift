@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
-        .testTarget(name: "CockpitLayoutTests", dependencies: ["CockpitLayout", "CockpitUI"]),
+        .testTarget(name: "CockpitLayoutTests", dependencies: ["CockpitCore", "CockpitLayout", "CockpitUI"]),
         .testTarget(
             name: "CockpitAppTests",
             dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitLayout"],

@@ -56,6 +56,10 @@ public struct WidgetContext {
     /// The column the children are sorted by (`s`), if any.
     public var sortedBy: String?
 
+    public init(panel: Panel, data: ScreenData, options: RenderOptions, focused: Bool = false, selected: Int? = nil, sortedBy: String? = nil) {
+        self.panel = panel; self.data = data; self.options = options; self.focused = focused; self.selected = selected; self.sortedBy = sortedBy
+    }
+
     public var strings: Strings { options.strings }
     public var english: Bool { options.strings.language == .en }
     public var wide: Bool { options.ambiguousWide }
