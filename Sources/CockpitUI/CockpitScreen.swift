@@ -94,14 +94,16 @@ public struct CockpitScreen {
         }
         for (panel, rect) in placed {
             guard let widget = Widgets.byName[panel.widget], !rect.isEmpty else { continue }
-            let focused = panel.id == focusedID && focusables.count > 1
+            let hasKeys = panel.id == focusedID
             var selected: Int? = nil
             switch list(panel) {
             case .children?: selected = model.selectedRow
-            case .cases?: selected = data.showsCases ? model.selectedRow : (focused ? model.selectedCase : nil)
+            case .cases?: selected = data.showsCases ? model.selectedRow : (hasKeys ? model.selectedCase : nil)
             case nil: break
             }
-            widget.draw(&c, rect, context(panel, data: data, focused: focused, selected: selected, sortedBy: model.sortMetric))
+            // The focus is framed only where there is more than one place it could be.
+            let framed = hasKeys && focusables.count > 1
+            widget.draw(&c, rect, context(panel, data: data, focused: framed, selected: selected, sortedBy: model.sortMetric))
         }
         return arrangement.hidden.count
     }

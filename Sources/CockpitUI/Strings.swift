@@ -75,6 +75,7 @@ public struct Strings: Sendable {
     public var waiting: String { t("等候", "waiting") }
     public var longestWait: String { t("最长", "longest") }
     public var idle: String { t("空闲", "idle") }
+    public var sources: String { t("数据源", "sources") }
     public var sourcesOK: String { t("数据源正常", "sources OK") }
     public func staleSince(_ time: String) -> String { t("自 \(time) 未更新", "stale since \(time)") }
     public func zone(_ z: HallBoard.Zone) -> String {

@@ -13,8 +13,8 @@ public enum ClockWidget: Widget {
         var x = inner.x
         x += c.put("\(s.asOf) \(LocalTime.short(ctx.data.at))  ", x: x, y: inner.y, style: Style(.title, bold: true), maxWidth: inner.width)
         if ctx.data.sources.isEmpty {
-            let fresh = "\(s.data) " + (ctx.data.dataAsOf.map { LocalTime.short($0) } ?? s.noData)
-            c.put(fresh, x: x, y: inner.y, style: Style(.grey), maxWidth: max(0, inner.maxX - x))
+            // No source statuses (yet): say so rather than repeat the title bar's data time.
+            c.put("\(s.sources) \(s.noPanelData)", x: x, y: inner.y, style: Style(.grey), maxWidth: max(0, inner.maxX - x))
             return
         }
         let stale = ctx.data.sources.filter(\.isStale)
