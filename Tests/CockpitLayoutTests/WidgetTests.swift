@@ -105,6 +105,7 @@ final class WidgetTests: XCTestCase {
         let row = colour.lines()[1]
         var start = 0
         for ch in row { if ch == "█" { break }; start += Text.width(String(ch)) }
+        XCTAssertTrue(row.contains("███████▓▓▓▓░░░░░░░░░░"), row)
         XCTAssertEqual([colour[start, 1].style.tint, colour[start + 7, 1].style.tint, colour[start + 11, 1].style.tint], [.red, .yellow, .green])
     }
 

@@ -2,7 +2,8 @@ import CockpitCore
 import CockpitLayout
 
 /// Horizontal bars, one per child (the 8 streets, or a street's communities): one metric, or
-/// stacked red / yellow / green where `red:`, `yellow:` and `total:` are given (green = the rest).
+/// stacked red / yellow / green where `red:`, `yellow:` and `total:` are given (green = the rest),
+/// drawn █ ▓ ░ (ASCII # = -) so that the parts differ in monochrome as well.
 public enum BarsWidget: Widget {
     public static let spec = WidgetSpec(name: "bars", options: ["red": .metric, "yellow": .metric, "total": .metric],
                                         minMetrics: 0, maxMetrics: 1, minWidth: 24, minHeight: 4)
@@ -40,12 +41,14 @@ public enum BarsWidget: Widget {
                 var x = bx
                 // Each segment rounded on its own would drift: round the running ends instead.
                 var end = 0.0
-                for (amount, tint, ch) in [(red, Tint.red, "#"), (yellow, Tint.yellow, "="), (green, Tint.green, "-")] {
+                // Each segment has its own glyph too, so the three read apart without colour.
+                let glyphs = ctx.options.ascii ? ["#", "=", "-"] : ["█", "▓", "░"]
+                for (amount, tint, ch) in [(red, Tint.red, glyphs[0]), (yellow, Tint.yellow, glyphs[1]), (green, Tint.green, glyphs[2])] {
                     let start = Int((end / max(maxV, 1) * Double(barW)).rounded())
                     end += amount
                     let stop = Int((end / max(maxV, 1) * Double(barW)).rounded())
                     if stop > start {
-                        x += c.put(String(repeating: ctx.options.ascii ? ch : "█", count: stop - start), x: x, y: y, style: Style(tint))
+                        x += c.put(String(repeating: ch, count: stop - start), x: x, y: y, style: Style(tint))
                     }
                 }
                 c.put(Text.pad(Format.count(all), valueW, align: .right), x: inner.maxX - valueW, y: y, style: .plain)

@@ -107,12 +107,13 @@ public struct WidgetContext {
         }
     }
 
-    /// The box every panel sits in, cyan when focused; returns the room inside (one column of air each side).
+    /// The box every panel sits in, cyan with its title in reverse when focused (which shows in
+    /// monochrome too); returns the room inside (one column of air each side).
     @discardableResult
     public func frame(_ c: inout Canvas, _ r: Rect, title: String? = nil, titleTint: Tint? = nil) -> Rect {
         let t = title ?? self.title
         c.box(r, title: t.isEmpty ? nil : t, style: Style(focused ? .cyan : .grey),
-              titleStyle: Style(titleTint ?? (focused ? .cyan : .normal), bold: true), ascii: options.ascii)
+              titleStyle: Style(titleTint ?? (focused ? .cyan : .normal), bold: true, reverse: focused), ascii: options.ascii)
         return r.inset(dx: 2, dy: 1)
     }
 
