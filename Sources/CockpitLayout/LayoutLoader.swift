@@ -80,7 +80,11 @@ public struct LayoutLoader: Sendable {
             }
             seen[p.id] = p.mark
         }
-        if !ctx.errors.isEmpty { throw LayoutErrors(errors: ctx.errors) }
+        // In file order, as an editor would walk them.
+        let ordered = ctx.errors.enumerated().sorted {
+            ($0.element.mark.line, $0.element.mark.column, $0.offset) < ($1.element.mark.line, $1.element.mark.column, $1.offset)
+        }.map(\.element)
+        if !ordered.isEmpty { throw LayoutErrors(errors: ordered) }
         guard let node else { throw LayoutErrors(errors: [LayoutError(kind: .empty, mark: ctx.mark(root), message: "no panels")]) }
         return Layout(name: layoutName, file: file, title: title, root: node)
     }

@@ -205,7 +205,7 @@ public enum Bar {
     static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     public static func horizontal(value: Double, max: Double, width: Int, ascii: Bool = false) -> String {
-        guard width > 0, max > 0, value > 0 else { return "" }
+        guard width > 0, max > 0, value > 0, value.isFinite, max.isFinite else { return "" }
         let cells = Swift.min(Double(width), value / max * Double(width))
         if ascii { return String(repeating: "#", count: Swift.max(1, Int(cells.rounded()))) }
         let whole = Int(cells)

@@ -168,6 +168,8 @@ public struct Strings: Sendable {
 public enum Format {
     public static func count(_ v: Double?) -> String {
         guard let v, v.isFinite else { return "—" }
+        // Past Int's range (odd series data) the number is printed as it is rather than trapping.
+        guard abs(v) < 9e15 else { return String(v) }
         return String(Int(v.rounded()))
     }
 

@@ -19,7 +19,14 @@ struct LayoutsOption: ParsableArguments {
             fail("the bundled layouts were not found: set COCKPIT_LAYOUTS to the Layouts/ directory, or pass --layouts DIR")
         }
         do {
-            return try LayoutCatalog.load(loader: Widgets.loader, bundled: bundled, overrides: layouts)
+            let catalog = try LayoutCatalog.load(loader: Widgets.loader, bundled: bundled, overrides: layouts)
+            // Every tier needs its screen; a directory without them (a wrong COCKPIT_LAYOUTS) is named.
+            let missing = OrgUnit.Tier.allCases.map(\.rawValue).filter { catalog[$0] == nil }
+            if !missing.isEmpty {
+                fail("no layout for \(missing.joined(separator: ", ")) in \([bundled, layouts].compactMap { $0 }.joined(separator: " or "))"
+                     + " (COCKPIT_LAYOUTS or --layouts must name a directory holding them)")
+            }
+            return catalog
         } catch let e as LayoutErrors {
             printErr(e.description)
             fail("\(e.errors.count) problem\(e.errors.count == 1 ? "" : "s") in the layouts; nothing was drawn (check them with: cockpit layout check)")

@@ -179,6 +179,10 @@ final class LayoutScreenTests: XCTestCase {
         XCTAssertTrue(missingErr.contains("did you mean 'wall'?"), missingErr)
         // COCKPIT_LAYOUTS points the binary at another directory of bundled layouts.
         let (envStatus, _, envErr) = try cockpit(["layout", "list"], env: ["COCKPIT_LAYOUTS": "/nonexistent"])
-        XCTAssertEqual(envStatus, 0, envErr)
+        XCTAssertEqual(envStatus, 2, envErr)
+        XCTAssertTrue(envErr.contains("no layout for district, street, community, park in /nonexistent"), envErr)
+        let (moved, movedOut, movedErr) = try cockpit(["layout", "list"], env: ["COCKPIT_LAYOUTS": Paths.repo.appendingPathComponent("Layouts").path])
+        XCTAssertEqual(moved, 0, movedErr)
+        XCTAssertTrue(movedOut.contains("wall "))
     }
 }

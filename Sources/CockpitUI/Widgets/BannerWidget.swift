@@ -30,7 +30,8 @@ public enum BannerWidget: Widget {
         }
         // Ticker: start at a character chosen by the time, wrap around with a gap.
         let loop = Array(text + "     ")
-        let start = Int(ctx.data.at / 2 % Int64(loop.count))
+        let n = Int64(loop.count)
+        let start = Int(((ctx.data.at / 2) % n + n) % n)
         var shown = "", cols = 0, i = start
         while true {
             let ch = loop[i % loop.count]

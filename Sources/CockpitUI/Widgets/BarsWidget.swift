@@ -44,9 +44,14 @@ public enum BarsWidget: Widget {
                 // Each segment has its own glyph too, so the three read apart without colour.
                 let glyphs = ctx.options.ascii ? ["#", "=", "-"] : ["█", "▓", "░"]
                 for (amount, tint, ch) in [(red, Tint.red, glyphs[0]), (yellow, Tint.yellow, glyphs[1]), (green, Tint.green, glyphs[2])] {
-                    let start = Int((end / max(maxV, 1) * Double(barW)).rounded())
-                    end += amount
-                    let stop = Int((end / max(maxV, 1) * Double(barW)).rounded())
+                    // Clamped to the bar: parts may add up to more than the total in odd data.
+                    func cell(_ e: Double) -> Int {
+                        let f = e / max(maxV, 1)
+                        return f.isFinite ? Int((min(1, max(0, f)) * Double(barW)).rounded()) : 0
+                    }
+                    let start = cell(end)
+                    end += max(0, amount)
+                    let stop = cell(end)
                     if stop > start {
                         x += c.put(String(repeating: ch, count: stop - start), x: x, y: y, style: Style(tint))
                     }

@@ -11,7 +11,7 @@ public enum GaugeWidget: Widget {
         guard let metric = ctx.panel.metric, let target = ctx.panel.number("target") else { return }
         let inner = ctx.frame(&c, r)
         let value = ctx.data.figures[metric]
-        guard let value else { return ctx.noData(&c, inner) }
+        guard let value, value.isFinite else { return ctx.noData(&c, inner) }
         let better = ctx.panel.thresholds?.better ?? .higher
         let met = better == .higher ? value >= target : value <= target
         let tint: Tint = met ? .green : .red
@@ -23,7 +23,8 @@ public enum GaugeWidget: Widget {
         var line = Bar.horizontal(value: value, max: top, width: barW, ascii: ctx.options.ascii)
         line += String(repeating: ctx.options.ascii ? "." : "░", count: max(0, barW - Text.width(line)))
         c.put(line, x: inner.x, y: inner.y, style: Style(tint))
-        let tx = inner.x + min(barW - 1, Int((target / max(top, 1e-9) * Double(barW)).rounded()))
+        // Clamped as a Double first: a target far beyond the scale must not overflow Int.
+        let tx = inner.x + Int(min(Double(barW - 1), max(0, (target / max(top, 1e-9) * Double(barW)).rounded())))
         c.put(ctx.options.ascii ? "|" : "┃", x: tx, y: inner.y, style: Style(.normal, bold: true))
         c.put(text, x: inner.maxX - Text.width(text), y: inner.y, style: Style(tint, bold: true))
         if inner.height >= 2 { c.put(Text.fit(goal, inner.width, ambiguousWide: ctx.wide), x: inner.x, y: inner.y + 1, style: Style(dim: true)) }

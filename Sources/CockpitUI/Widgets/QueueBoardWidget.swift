@@ -30,7 +30,7 @@ public enum QueueBoardWidget: Widget {
                     let cw = Text.width(cell, ambiguousWide: ctx.wide) + 2
                     if x + cw > inner.maxX { y += 1; x = inner.x + 2 }
                     guard y < inner.maxY else { break }
-                    c.put(cell, x: x, y: y, style: Style(w.ticket == nil ? .grey : .normal))
+                    c.put(cell, x: x, y: y, style: Style(w.ticket == nil ? .grey : .normal), maxWidth: max(0, inner.maxX - x))
                     x += cw
                 }
                 if !zone.windows.isEmpty { y += 1 }

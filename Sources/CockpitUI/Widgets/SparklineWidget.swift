@@ -12,7 +12,7 @@ public enum SparklineWidget: Widget {
     public static func draw(_ c: inout Canvas, _ r: Rect, _ ctx: WidgetContext) {
         guard let metric = ctx.panel.metric else { return }
         let inner = ctx.frame(&c, r)
-        let series = (ctx.data.history[ScreenData.historyKey(ctx.data.unit.id, metric)] ?? []).compactMap { $0 }
+        let series = (ctx.data.history[ScreenData.historyKey(ctx.data.unit.id, metric)] ?? []).compactMap { $0 }.filter(\.isFinite)
         guard !series.isEmpty, inner.width >= 4 else { return ctx.noData(&c, inner) }
         let last = ValueFormat.text(metric, series.last)
         let labelW = Text.width(last) + 1
@@ -24,7 +24,8 @@ public enum SparklineWidget: Widget {
         let h = inner.height
         for (i, p) in points.enumerated() {
             // Eighths of the whole chart height, at least one for a value above the floor.
-            var eighths = Int(((p - lo) / (hi - lo) * Double(h * 8)).rounded())
+            let share = (p - lo) / (hi - lo)
+            var eighths = share.isFinite ? Int((min(1, max(0, share)) * Double(h * 8)).rounded()) : 0
             if p > lo { eighths = max(1, eighths) }
             for row in 0..<h {
                 let fill = min(8, max(0, eighths - row * 8))

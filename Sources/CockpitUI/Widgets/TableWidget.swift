@@ -84,6 +84,7 @@ public enum Scroll {
     public static func hint(_ c: inout Canvas, _ r: Rect, top: Int, visible: Int, count: Int) {
         guard count > visible else { return }
         let hint = " \(top + 1)-\(min(count, top + visible))/\(count) "
+        guard r.height >= 2, Text.width(hint) + 4 <= r.width else { return }
         c.put(hint, x: r.maxX - Text.width(hint) - 2, y: r.maxY - 1, style: Style(.grey))
     }
 }

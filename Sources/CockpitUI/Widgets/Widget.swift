@@ -130,6 +130,7 @@ public enum ValueFormat {
     public static func text(_ metric: String, _ v: Double?) -> String {
         let base = metric.split(separator: "@").first.map(String.init) ?? metric
         guard let v, v.isFinite else { return "—" }
+        guard abs(v) < 9e15 else { return String(v) }
         if base.hasSuffix("_rate") { return Format.percent(v) }
         if base.hasSuffix("_s") { return duration(v) }
         if base.hasSuffix("_ms") { return "\(Int(v.rounded())) ms" }
@@ -138,6 +139,7 @@ public enum ValueFormat {
     }
 
     public static func duration(_ s: Double) -> String {
+        guard s.isFinite, abs(s) < 9e15 else { return "—" }
         let t = Int(s.rounded())
         if t < 60 { return "\(t)s" }
         if t < 3600 { return "\(t / 60)m\(t % 60 < 10 ? "0" : "")\(t % 60)s" }
