@@ -20,8 +20,10 @@ public struct LayoutCatalog: Sendable {
     /// The bundled layouts, searched in this order: `$COCKPIT_LAYOUTS`; `Layouts/` beside the
     /// executable or in `share/cockpit/Layouts` next to its `bin/`; `Layouts/` in a directory above
     /// the executable (a build inside the repository); the repository this was compiled from.
+    /// The executable is found by its real path (/proc/self/exe), so a `cockpit` run from PATH or
+    /// through a symlink still finds what was installed beside it.
     public static func bundledDirectory(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                        executable: String? = CommandLine.arguments.first) -> String? {
+                                        executable: String? = Bundle.main.executablePath ?? CommandLine.arguments.first) -> String? {
         var candidates: [String] = []
         if let env = environment["COCKPIT_LAYOUTS"], !env.isEmpty { return env }
         if let exe = executable {
