@@ -44,7 +44,7 @@ public struct LayoutLoader: Sendable {
     static let topKeys = ["name", "title", "description", "tier", "rows", "columns", "gap"]
     static let nodeKeys = ["rows", "columns", "gap", "size"]
     static let panelKeys = ["widget", "id", "title", "metric", "metrics", "thresholds", "priority", "of", "size",
-                            "min_width", "min_height"]
+                            "min_width", "min_height", "source"]
 
     /// Parses and checks `yaml` (from `file`, named `name`); throws `LayoutErrors` listing every problem.
     public func load(yaml: String, file: String, name: String) throws -> Layout {
@@ -308,6 +308,7 @@ public struct LayoutLoader: Sendable {
                     fail(.badValue, o, "of must be unit or children", expected: "unit or children", suggestion: Nearest.name(s, in: ["unit", "children"]))
                 }
             }
+            if let v = m["source"], let s = string(v, what: "source") { p.options["source"] = .string(s) }
             if let v = m["min_width"] { p.minWidth = int(v, what: "min_width", min: 1) }
             if let v = m["min_height"] { p.minHeight = int(v, what: "min_height", min: 1) }
             for (key, kind) in spec.options {

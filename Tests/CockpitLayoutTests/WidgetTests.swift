@@ -198,3 +198,20 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual([c[2, 1].style.tint, c[4, 2].style.tint], [.red, .yellow])
     }
 }
+
+extension WidgetTests {
+    /// A panel bound to a late source says how old its data is, in red, in its bottom border.
+    func testPanelOfAStaleSourceCarriesItsAge() throws {
+        var d = try Self.data()
+        let yaml = "{widget: kpi, metric: cases.overdue, source: hall}"
+        XCTAssertFalse(try draw(yaml, 30, 4, data: d).text.contains("前"), "no source status: nothing said")
+        d.sources = [SourceStatus(name: "hall", kind: "csv", lastSuccess: Self.at - 12 * 60, lastError: nil, lastErrorAt: nil,
+                                  recordsIn: 1, rejected: 0, staleSince: Self.at - 6 * 60)]
+        let c = try draw(yaml, 30, 4, data: d)
+        XCTAssertEqual(c.lines()[3], "└─ 数据（12 分钟前） ────────┘")
+        XCTAssertEqual(c[3, 3].style.tint, .red)
+        d.sources[0].staleSince = nil
+        XCTAssertFalse(try draw(yaml, 30, 4, data: d).text.contains("前"), "a current source: nothing said")
+        XCTAssertThrowsError(try panel("{widget: kpi, metric: cases.open, sorce: hall}"))
+    }
+}

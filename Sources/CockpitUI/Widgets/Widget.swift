@@ -114,7 +114,19 @@ public struct WidgetContext {
         let t = title ?? self.title
         c.box(r, title: t.isEmpty ? nil : t, style: Style(focused ? .cyan : .grey),
               titleStyle: Style(titleTint ?? (focused ? .cyan : .normal), bold: true, reverse: focused), ascii: options.ascii)
+        staleness(&c, r)
         return r.inset(dx: 2, dy: 1)
+    }
+
+    /// A panel fed by a source that is late carries the data's age in its bottom border, in red,
+    /// so that an old number never looks current.
+    func staleness(_ c: inout Canvas, _ r: Rect) {
+        guard let name = panel.string("source"), r.height >= 2,
+              let src = data.sources.first(where: { $0.name == name }), src.isStale else { return }
+        let age = src.lastSuccess.map { strings.data + strings.age(seconds: max(0, data.at - $0)) } ?? strings.data + " " + strings.noData
+        let text = " " + age + " "
+        guard Text.width(text, ambiguousWide: wide) + 4 <= r.width else { return }
+        c.put(text, x: r.x + 2, y: r.maxY - 1, style: Style(.red, bold: true))
     }
 
     /// "无数据" / "no data" where a panel has nothing to show.
