@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // ncursesw through a tiny C shim: macros (getmaxyx, A_*, COLS…) become functions,
@@ -28,9 +29,14 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Layout files → a validated layout tree, every error with file:line:col.
+        .target(
+            name: "CockpitLayout",
+            dependencies: ["CockpitCore", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "CockpitUI",
-            dependencies: ["CockpitCore"],
+            dependencies: ["CockpitCore", "CockpitLayout"],
             exclude: ["gen-width-table.py", "gen-pinyin-initials.py"]
         ),
         .target(
@@ -40,21 +46,22 @@ let package = Package(
         // Glue between the store and the screens, shared by the commands and the tests.
         .target(
             name: "CockpitApp",
-            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI"]
+            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI", "CockpitLayout"]
         ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
+        .testTarget(name: "CockpitLayoutTests", dependencies: ["CockpitCore", "CockpitLayout", "CockpitUI"]),
         .testTarget(
             name: "CockpitAppTests",
-            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"],
+            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitLayout"],
             exclude: ["Snapshots"]
         ),
     ],

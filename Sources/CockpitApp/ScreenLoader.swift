@@ -25,8 +25,14 @@ public struct ScreenLoader {
         }
         let outside = try store.casesOutsideCalendar()
         if outside > 0 { warnings.append(strings.outsideCalendar(outside)) }
-        return ScreenData(path: tree.path(to: unit.id), figures: all[unit.id] ?? Figures(), children: children,
-                          overdueCases: cases, at: window.at, dataAsOf: try store.lastIngestAt(), warnings: warnings,
-                          unitNames: Dictionary(uniqueKeysWithValues: tree.subtree(of: unit.id).map { ($0.id, $0.name) }))
+        var data = ScreenData(path: tree.path(to: unit.id), figures: all[unit.id] ?? Figures(), children: children,
+                              overdueCases: cases, at: window.at, dataAsOf: try store.lastIngestAt(), warnings: warnings,
+                              unitNames: Dictionary(uniqueKeysWithValues: tree.subtree(of: unit.id).map { ($0.id, $0.name) }))
+        data.tree = tree
+        data.allFigures = all
+        // Hall boards, alerts, source statuses and history come from the store parts being built
+        // alongside; until they land, data.boards / alerts / sources / history stay empty and
+        // their widgets say "no data".
+        return data
     }
 }

@@ -73,6 +73,8 @@ public struct Canvas: Sendable {
     public var ambiguousWide: Bool
     /// Which list row each screen line shows, so that a click can be turned into a pick.
     public var rowTargets: [Int: (list: ListKind, row: Int)] = [:]
+    /// The panels Tab can reach on this frame, in order (set by the screen, read into the model).
+    public var focusables: [PanelFocus] = []
 
     /// The list row under a click at (x, y), if any.
     public func target(x: Int, y: Int) -> Key? {

@@ -1,4 +1,5 @@
 import CockpitCore
+import CockpitLayout
 
 /// Options that change how a screen is drawn, not what it shows.
 public struct RenderOptions: Sendable {
@@ -13,12 +14,26 @@ public struct RenderOptions: Sendable {
     }
 }
 
-/// Draws the district, street and community cockpits: the model + data → a canvas.
+/// Draws a unit's cockpit from its tier's layout: the model + data → a canvas. The title bar,
+/// the key bar, warnings, help and the too-small message are the same on every screen; the body
+/// is the layout's panels, each drawn by its widget.
 public struct CockpitScreen {
     public let options: RenderOptions
+    public let layouts: LayoutCatalog
     private var s: Strings { options.strings }
 
-    public init(options: RenderOptions = RenderOptions()) { self.options = options }
+    /// `layouts` nil: the bundled ones (an empty catalogue if they cannot be found or read, which
+    /// the screen then says; the commands check the layouts before they start).
+    public init(options: RenderOptions = RenderOptions(), layouts: LayoutCatalog? = nil) {
+        self.options = options
+        self.layouts = layouts ?? ((try? Widgets.bundled.get()) ?? LayoutCatalog(layouts: [:]))
+    }
+
+    /// The layout a unit is drawn with: the one `:layout` chose, else its tier's.
+    public func layout(model: CockpitModel, data: ScreenData) -> Layout? {
+        if let name = model.layoutName, let l = layouts[name] { return l }
+        return layouts.layout(for: data.unit.tier)
+    }
 
     public func render(model: CockpitModel, data unfiltered: ScreenData, width: Int, height: Int) -> Canvas {
         let data = model.filtered(unfiltered)
@@ -27,38 +42,70 @@ public struct CockpitScreen {
             drawTooSmall(&c)
             return c
         }
+        let layout = self.layout(model: model, data: data)
         var (title, rest) = c.bounds.takeTop(1)
-        drawTitle(&c, title, data: data)
         let (body, keys) = rest.takeBottom(1)
         rest = body
-        drawBottomLine(&c, keys, model: model, leaf: data.showsCases)
         if !data.warnings.isEmpty {
             let (top, warn) = rest.takeBottom(1)
             c.put(Text.fit(data.warnings.joined(separator: "；"), warn.width - 2, ambiguousWide: options.ambiguousWide),
                   x: warn.x + 1, y: warn.y, style: Style(.yellow))
             rest = top
         }
-        let (tiles, lower) = rest.takeTop(4)
-        drawTiles(&c, tiles, data: data)
-        if data.showsCases {
-            drawCases(&c, lower, data: data, selected: model.selectedRow, showUnit: false, focused: true)
+        var hidden = 0
+        if let layout {
+            hidden = drawBody(&c, rest, layout: layout, model: model, data: data)
         } else {
-            // The comparison takes what it needs; the most overdue cases fill the rest when there is
-            // room. Where there is not, Tab switches which of the two is drawn.
-            let needed = data.children.count + 3
-            let cases = model.casesFocused ? model.selectedCase : nil
-            if lower.height - needed >= 6 {
-                let (top, bottom) = lower.takeTop(needed)
-                drawComparison(&c, top, data: data, selected: model.selectedRow, focused: !model.casesFocused)
-                drawCases(&c, bottom, data: data, selected: cases, showUnit: true, focused: model.casesFocused)
-            } else if model.casesFocused {
-                drawCases(&c, lower, data: data, selected: cases, showUnit: true, focused: true)
-            } else {
-                drawComparison(&c, lower, data: data, selected: model.selectedRow, focused: true)
-            }
+            c.put(Text.fit(s.noLayout(data.unit.tier.rawValue), rest.width - 2, ambiguousWide: options.ambiguousWide),
+                  x: rest.x + 1, y: rest.y + 1, style: Style(.red, bold: true))
         }
+        drawTitle(&c, title, data: data, layoutTitle: layout?.title.map { context(Panel.none, data: data).text($0) })
+        drawBottomLine(&c, keys, model: model, leaf: data.showsCases, panels: c.focusables.count, hidden: hidden)
         if model.showHelp { drawHelp(&c) }
         return c
+    }
+
+    func context(_ panel: Panel, data: ScreenData, focused: Bool = false, selected: Int? = nil, sortedBy: String? = nil) -> WidgetContext {
+        WidgetContext(panel: panel, data: data, options: options, focused: focused, selected: selected, sortedBy: sortedBy)
+    }
+
+    /// Lays the panels out (the least important giving way), draws them, and records on the
+    /// canvas which panels Tab can reach. Returns how many panels gave way.
+    func drawBody(_ c: inout Canvas, _ r: Rect, layout: Layout, model: CockpitModel, data: ScreenData) -> Int {
+        let arrangement = Arranger.arrange(layout, in: r, minSize: Widgets.minSize) { panel, width in
+            Widgets.byName[panel.widget]?.preferredHeight(context(panel, data: data), width: width)
+        }
+        let hiddenIDs = Set(arrangement.hidden.map(\.id))
+        func list(_ p: Panel) -> ListKind? { Widgets.byName[p.widget]?.list(p) }
+        // Tab reaches the lists and every panel that gave way (drawn in the main panel's place).
+        let focusables = layout.panels.filter { list($0) != nil || hiddenIDs.contains($0.id) }
+            .map { PanelFocus(id: $0.id, list: list($0), metrics: $0.metrics.map(\.metric)) }
+        c.focusables = focusables
+        let focusIndex = PanelFocus.resolve(focusables, focused: model.focusedPanel, casesFocused: model.casesFocused)
+        let focusedID = focusIndex.map { focusables[$0].id }
+        var placed = arrangement.placed
+        if let id = focusedID, hiddenIDs.contains(id), let panel = arrangement.hidden.first(where: { $0.id == id }) {
+            // A panel that gave way, brought forward: it takes the place of the largest list (else the largest panel).
+            let candidates = placed.indices.filter { list(placed[$0].panel) != nil }
+            let pool = candidates.isEmpty ? Array(placed.indices) : candidates
+            if let i = pool.max(by: { placed[$0].rect.width * placed[$0].rect.height < placed[$1].rect.width * placed[$1].rect.height }) {
+                placed[i].panel = panel
+            }
+        }
+        for (panel, rect) in placed {
+            guard let widget = Widgets.byName[panel.widget], !rect.isEmpty else { continue }
+            let hasKeys = panel.id == focusedID
+            var selected: Int? = nil
+            switch list(panel) {
+            case .children?: selected = model.selectedRow
+            case .cases?: selected = data.showsCases ? model.selectedRow : (hasKeys ? model.selectedCase : nil)
+            case nil: break
+            }
+            // The focus is framed only where there is more than one place it could be.
+            let framed = hasKeys && focusables.count > 1
+            widget.draw(&c, rect, context(panel, data: data, focused: framed, selected: selected, sortedBy: model.sortMetric))
+        }
+        return arrangement.hidden.count
     }
 
     /// The keys, in a box over the middle of the screen.
@@ -100,11 +147,12 @@ public struct CockpitScreen {
     /// Data older than this is shown stale (red, with its age), so an old number never looks current.
     public static let staleAfter: Int64 = 15 * 60
 
-    func drawTitle(_ c: inout Canvas, _ r: Rect, data: ScreenData) {
+    func drawTitle(_ c: inout Canvas, _ r: Rect, data: ScreenData, layoutTitle: String? = nil) {
         let bar = Style(.title, reverse: true)
         c.fill(r, style: bar)
         let sep = options.ascii ? " > " : " › "
-        let crumbs = data.path.map(\.name).joined(separator: sep)
+        var crumbs = data.path.map(\.name).joined(separator: sep)
+        if let layoutTitle, !layoutTitle.isEmpty { crumbs += "  " + layoutTitle }
         let clock = "\(s.asOf) \(LocalTime.short(data.at))  "
         var fresh = "\(s.data) " + (data.dataAsOf.map { LocalTime.short($0) } ?? s.noData)
         var stale = data.dataAsOf == nil
@@ -121,7 +169,7 @@ public struct CockpitScreen {
     }
 
     /// The key bar, or what is being typed (`/filter`, `:command`), or a message.
-    func drawBottomLine(_ c: inout Canvas, _ r: Rect, model: CockpitModel, leaf: Bool) {
+    func drawBottomLine(_ c: inout Canvas, _ r: Rect, model: CockpitModel, leaf: Bool, panels: Int = 0, hidden: Int = 0) {
         if let input = model.input {
             let text = (input == .filter ? "/" + model.filter : ":" + model.command) + (options.ascii ? "_" : "▏")
             c.put(Text.fit(text, r.width, ambiguousWide: options.ambiguousWide), x: r.x, y: r.y, style: Style(.cyan, bold: true))
@@ -135,12 +183,13 @@ public struct CockpitScreen {
         if !model.filter.isEmpty {
             x += c.put("/" + model.filter + "  ", x: x, y: r.y, style: Style(.cyan, bold: true), maxWidth: r.width / 3)
         }
-        drawKeyBar(&c, Rect(x: x, y: r.y, width: r.maxX - x, height: 1), leaf: leaf)
+        drawKeyBar(&c, Rect(x: x, y: r.y, width: r.maxX - x, height: 1), leaf: leaf, panels: panels, hidden: hidden)
     }
 
-    func drawKeyBar(_ c: inout Canvas, _ r: Rect, leaf: Bool) {
+    func drawKeyBar(_ c: inout Canvas, _ r: Rect, leaf: Bool, panels: Int = 0, hidden: Int = 0) {
         var items: [(String, String)] = [(options.ascii ? "Up/Dn" : "↑↓", leaf ? s.scroll : s.select)]
         if !leaf { items.append(("Enter", s.drill)) }
+        if panels > 1 { items.append(("Tab", s.panels + (hidden > 0 ? "(+\(hidden))" : ""))) }
         items += [("Esc", s.back), ("/", s.filterLabel), ("?", s.help), ("q", s.quit)]
         var x = r.x
         for (key, label) in items where x < r.maxX {
@@ -149,146 +198,6 @@ public struct CockpitScreen {
         }
     }
 
-    /// `sub` is "label value"; where it does not fit, only `subValue` is shown.
-    struct Tile { var metric: String; var label: String; var value: String; var sub: String; var subValue: String; var tint: Tint }
-
-    func tiles(_ f: Figures) -> [Tile] {
-        let open = f[Metric.casesOpen] ?? 0
-        func pct(_ v: Double?) -> String { open > 0 ? Format.percent((v ?? 0) / open) : "—" }
-        let overdue = f[Metric.casesOverdue] ?? 0, warning = f[Metric.casesWarning] ?? 0
-        let late = f[Metric.casesCompletedOverdue] ?? 0
-        return [
-            Tile(metric: Metric.casesOpen, label: s.open, value: Format.count(f[Metric.casesOpen]), sub: s.inWindow(Format.count(f[Metric.casesCompleted])),
-                 subValue: Format.count(f[Metric.casesCompleted]), tint: .normal),
-            Tile(metric: Metric.casesOverdue, label: s.overdue, value: Format.count(overdue), sub: s.ofOpen(pct(overdue)), subValue: pct(overdue), tint: overdue > 0 ? .red : .green),
-            Tile(metric: Metric.casesWarning, label: s.warning, value: Format.count(warning), sub: s.ofOpen(pct(warning)), subValue: pct(warning), tint: warning > 0 ? .yellow : .green),
-            Tile(metric: Metric.casesSuspended, label: s.suspended, value: Format.count(f[Metric.casesSuspended]), sub: s.ofOpen(pct(f[Metric.casesSuspended])),
-                 subValue: pct(f[Metric.casesSuspended]), tint: .grey),
-            Tile(metric: Metric.casesCompletedOverdue, label: s.completedOverdue, value: Format.count(late), sub: s.onTime(Format.percent(f[Metric.casesOnTimeRate])),
-                 subValue: Format.percent(f[Metric.casesOnTimeRate]), tint: late > 0 ? .red : .green),
-        ]
-    }
-
-    func drawTiles(_ c: inout Canvas, _ r: Rect, data: ScreenData) {
-        let list = tiles(data.figures)
-        for (tile, rect) in zip(list, r.columns(list.count, gap: 1)) {
-            c.box(rect, title: tile.label, style: Style(.grey), titleStyle: Style(tile.tint == .grey ? .normal : tile.tint, bold: true), ascii: options.ascii)
-            let inner = rect.inset(dx: 2, dy: 1)
-            let changed = data.changed.contains("\(data.unit.id)|\(tile.metric)")
-            c.put(Text.pad(tile.value, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tile.tint, bold: true, reverse: changed))
-            // Labels on all tiles or on none, so that the row reads evenly.
-            let labelled = list.allSatisfy { Text.width($0.sub, ambiguousWide: options.ambiguousWide) <= inner.width }
-            let sub = labelled ? tile.sub : tile.subValue
-            c.put(Text.pad(sub, inner.width, align: .right, ambiguousWide: options.ambiguousWide), x: inner.x, y: inner.y + 1, style: Style(dim: true))
-        }
-    }
-
-    /// The children compared: one row each, figures in aligned columns and a bar of overdue.
-    func drawComparison(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int, focused: Bool) {
-        c.box(r, title: s.compare(data.unit.tier), style: Style(focused ? .cyan : .grey),
-              titleStyle: Style(focused ? .cyan : .normal, bold: true), ascii: options.ascii)
-        let inner = r.inset(dx: 2, dy: 1)
-        guard inner.height >= 2 else { return }
-        let metrics: [(String, String, Bool)] = [
-            (s.open, Metric.casesOpen, false), (s.overdue, Metric.casesOverdue, false), (s.warning, Metric.casesWarning, false),
-            (s.suspended, Metric.casesSuspended, false), (s.completedOverdue, Metric.casesCompletedOverdue, false),
-            (s.onTimeRate, Metric.casesOnTimeRate, true),
-        ]
-        let nameW = 2 + min(18, max(8, data.children.map { Text.width($0.unit.name) }.max() ?? 8))
-        let numW = 9
-        let fixed = nameW + metrics.count * numW + 2
-        let barW = inner.width - fixed - 1
-        // Header
-        var x = inner.x
-        x += c.put(Text.pad("  " + s.name, nameW), x: x, y: inner.y, style: Style.bold)
-        for (label, _, _) in metrics { x += c.put(Text.pad(label, numW, align: .right), x: x, y: inner.y, style: Style.bold) }
-        if barW >= 8 { c.put("  " + Text.fit(s.overdue, barW), x: x, y: inner.y, style: Style.bold) }
-
-        let maxOverdue = data.children.map { $0.figures[Metric.casesOverdue] ?? 0 }.max() ?? 0
-        let visible = inner.height - 1
-        let top = scrollTop(selected: selected, count: data.children.count, visible: visible)
-        for (row, i) in (top..<min(data.children.count, top + visible)).enumerated() {
-            let (unit, f) = data.children[i]
-            let y = inner.y + 1 + row
-            c.rowTargets[y] = (.children, i)
-            let isSel = i == selected
-            let base = isSel ? Style(reverse: true) : Style.plain
-            if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: base) }
-            var x = inner.x
-            // ">" marks the selection in monochrome and in snapshots too, not only by reverse video.
-            x += c.put(Text.pad((isSel ? "> " : "  ") + unit.name, nameW, ambiguousWide: options.ambiguousWide), x: x, y: y,
-                       style: Style(base.tint, bold: isSel, reverse: isSel))
-            for (_, metric, isRate) in metrics {
-                let v = f[metric]
-                let text = isRate ? Format.percent(v) : Format.count(v)
-                var st = base
-                if metric == Metric.casesOverdue, (v ?? 0) > 0 { st.tint = .red }
-                if metric == Metric.casesWarning, (v ?? 0) > 0 { st.tint = .yellow }
-                if data.changed.contains("\(unit.id)|\(metric)") { st.bold = true; st.reverse = !isSel }
-                x += c.put(Text.pad(text, numW, align: .right), x: x, y: y, style: st)
-            }
-            if barW >= 8 {
-                let v = f[Metric.casesOverdue] ?? 0
-                let bar = Bar.horizontal(value: v, max: maxOverdue, width: barW - 2, ascii: options.ascii)
-                c.put("  " + bar, x: x, y: y, style: Style(.red, reverse: isSel))
-            }
-        }
-        drawScrollHint(&c, r, top: top, visible: visible, count: data.children.count)
-    }
-
-    /// Overdue cases under the unit, most overdue first; with `showUnit`, which community each is in.
-    func drawCases(_ c: inout Canvas, _ r: Rect, data: ScreenData, selected: Int?, showUnit: Bool, focused: Bool) {
-        let title = "\(showUnit ? s.mostOverdue : s.overdueCases) (\(Format.count(data.figures[Metric.casesOverdue])))"
-        c.box(r, title: title, style: Style(focused && showUnit ? .cyan : .grey), titleStyle: Style(.red, bold: true), ascii: options.ascii)
-        let inner = r.inset(dx: 2, dy: 1)
-        guard inner.height >= 2 else { return }
-        guard !data.overdueCases.isEmpty else {
-            c.put(s.noOverdueCases, x: inner.x, y: inner.y + 1, style: Style(.green))
-            return
-        }
-        let idW = 16, overW = 9, deadlineW = 10
-        let unitW = showUnit ? min(14, max(8, data.overdueCases.map { Text.width(data.unitNames[$0.unit] ?? $0.unit) }.max() ?? 8)) : 0
-        let rest = inner.width - idW - overW - deadlineW - unitW - (showUnit ? 5 : 4) - 2
-        let deptW = max(10, rest * 2 / 5), itemW = max(10, rest - deptW)
-        func row(_ cols: [(String, Int, Text.Align)], y: Int, style: Style) {
-            var cols = cols
-            if !showUnit { cols.remove(at: 1) }
-            var x = inner.x
-            for (i, (text, w, align)) in cols.enumerated() {
-                x += c.put(Text.pad(text, w, align: align, ambiguousWide: options.ambiguousWide), x: x, y: y, style: style)
-                if i < cols.count - 1 { x += c.put(" ", x: x, y: y, style: style) }
-            }
-        }
-        row([("  " + s.caseID, idW + 2, .left), (s.unitColumn, unitW, .left), (s.item, itemW, .left), (s.department, deptW, .left),
-             (s.deadline, deadlineW, .left), (s.daysOver, overW, .right)], y: inner.y, style: .bold)
-        let visible = inner.height - 1
-        let top = scrollTop(selected: selected ?? 0, count: data.overdueCases.count, visible: visible)
-        for (n, i) in (top..<min(data.overdueCases.count, top + visible)).enumerated() {
-            let k = data.overdueCases[i]
-            let isSel = i == selected
-            let y = inner.y + 1 + n
-            c.rowTargets[y] = (.cases, i)
-            if isSel { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: Style(reverse: true)) }
-            let st = Style(.normal, reverse: isSel)
-            row([((isSel ? "> " : "  ") + k.id, idW + 2, .left), (data.unitNames[k.unit] ?? k.unit, unitW, .left),
-                 (k.itemName, itemW, .left), (k.department, deptW, .left),
-                 (LocalTime.dayString(LocalTime.day(of: k.deadline - 1)), deadlineW, .left),
-                 (s.daysSuffix(k.daysOver), overW, .right)], y: y, style: st)
-            c.put(Text.pad(s.daysSuffix(k.daysOver), overW, align: .right), x: inner.maxX - overW, y: y, style: Style(.red, bold: true, reverse: isSel))
-        }
-        if selected != nil { drawScrollHint(&c, r, top: top, visible: visible, count: data.overdueCases.count) }
-    }
-
-    func scrollTop(selected: Int, count: Int, visible: Int) -> Int {
-        guard count > visible, visible > 0 else { return 0 }
-        return min(max(0, selected - visible + 1), count - visible)
-    }
-
-    func drawScrollHint(_ c: inout Canvas, _ r: Rect, top: Int, visible: Int, count: Int) {
-        guard count > visible else { return }
-        let hint = " \(top + 1)-\(min(count, top + visible))/\(count) "
-        c.put(hint, x: r.maxX - Text.width(hint) - 2, y: r.maxY - 1, style: Style(.grey))
-    }
 }
 
 /// Horizontal bars in eighth blocks (or '#').
@@ -296,7 +205,7 @@ public enum Bar {
     static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     public static func horizontal(value: Double, max: Double, width: Int, ascii: Bool = false) -> String {
-        guard width > 0, max > 0, value > 0 else { return "" }
+        guard width > 0, max > 0, value > 0, value.isFinite, max.isFinite else { return "" }
         let cells = Swift.min(Double(width), value / max * Double(width))
         if ascii { return String(repeating: "#", count: Swift.max(1, Int(cells.rounded()))) }
         let whole = Int(cells)

@@ -14,6 +14,24 @@ public enum Key: Equatable, Sendable {
 /// The lists a screen shows, for clicks.
 public enum ListKind: Equatable, Sendable { case children, cases }
 
+/// A panel Tab can move to, as the screen last drew it: its id, the list it shows (if any) and
+/// its metrics (the columns `s` sorts by).
+public struct PanelFocus: Sendable, Equatable {
+    public var id: String
+    public var list: ListKind?
+    public var metrics: [String]
+    public init(id: String, list: ListKind?, metrics: [String] = []) { self.id = id; self.list = list; self.metrics = metrics }
+
+    /// Which of `panels` has the focus: the one named, else the case list when the cases are
+    /// focused, else the first list of children, else the first.
+    public static func resolve(_ panels: [PanelFocus], focused: String?, casesFocused: Bool) -> Int? {
+        guard !panels.isEmpty else { return nil }
+        if let f = focused, let i = panels.firstIndex(where: { $0.id == f }) { return i }
+        if casesFocused, let i = panels.firstIndex(where: { $0.list == .cases }) { return i }
+        return panels.firstIndex { $0.list == .children } ?? panels.firstIndex { $0.list != nil } ?? 0
+    }
+}
+
 /// What the app must do after a key.
 public enum Effect: Equatable, Sendable {
     case none
@@ -46,7 +64,23 @@ public struct CockpitModel: Sendable, Equatable {
     /// A one-line message for the user (an unknown command, …), cleared by the next key.
     public var message: String? = nil
 
+    /// The panels of the screen as last drawn (`Canvas.focusables`), for Tab; empty before the first draw.
+    public var panels: [PanelFocus] = []
+    /// The panel Tab moved to, by id; nil = the default (the main list).
+    public var focusedPanel: String? = nil
+    /// `:layout NAME` shows another layout than the unit's tier's; nil = the tier's.
+    public var layoutName: String? = nil
+    /// The layouts `:layout` may name (empty = not checked here).
+    public var layoutNames: [String] = []
+    /// The column the children are sorted by (`s` cycles through the focused table's columns).
+    public var sortMetric: String? = nil
+
     public init(unitID: String) { self.unitID = unitID }
+
+    /// The focused panel as last drawn, if the screen has told.
+    public var focus: PanelFocus? {
+        PanelFocus.resolve(panels, focused: focusedPanel, casesFocused: casesFocused).map { panels[$0] }
+    }
 
     public var selectedRow: Int { selection[unitID] ?? 0 }
     public var selectedCase: Int { caseSelection[unitID] ?? 0 }
@@ -56,13 +90,17 @@ public struct CockpitModel: Sendable, Equatable {
         if key != .resize { message = nil }
         if let mode = input { return updateInput(mode, key, tree: tree) }
         let data = filtered(data)
+        // With the screen's panels known, the focused one says whether the cases have the keys.
+        if let f = focus, key != .tab { casesFocused = f.list == .cases && !data.showsCases }
         if showHelp {
             if key == .resize { return .redraw }
             showHelp = false
             return key == .char("q") ? .quit : .redraw
         }
         let onCases = data.showsCases || casesFocused
-        let rows = onCases ? data.overdueCases.count : data.children.count
+        // A focused panel that is not a list (an alert list, a chart) takes no row moves.
+        let movable = focus.map { $0.list != nil } ?? true
+        let rows = !movable ? 0 : onCases ? data.overdueCases.count : data.children.count
         let current = casesFocused && !data.showsCases ? selectedCase : selectedRow
         func move(to row: Int) -> Effect {
             guard rows > 0 else { return .none }
@@ -76,13 +114,33 @@ public struct CockpitModel: Sendable, Equatable {
             // A click selects a row; a click on the selected row opens it, like Enter.
             let onCaseList = list == .cases && !data.showsCases
             if onCaseList != casesFocused { casesFocused = onCaseList }
+            if focus?.list != list { focusedPanel = panels.first { $0.list == list }?.id }
             let same = (onCaseList ? selectedCase : selectedRow) == row
             if same { return update(.enter, data: data, tree: tree) }
             if onCaseList { caseSelection[unitID] = row } else { selection[unitID] = row }
             return .redraw
         case .tab:
+            if !panels.isEmpty {
+                // Through every panel the screen offers, those that gave way included.
+                guard panels.count > 1 else { return .none }
+                let now = PanelFocus.resolve(panels, focused: focusedPanel, casesFocused: casesFocused) ?? 0
+                let next = panels[(now + 1) % panels.count]
+                focusedPanel = next.id
+                casesFocused = next.list == .cases && !data.showsCases
+                return .redraw
+            }
             guard !data.showsCases else { return .none }
             casesFocused.toggle()
+            return .redraw
+        case .char("s"):
+            // Sort the children by the next column of the focused table (then back to tree order).
+            guard let f = focus, f.list == .children, !f.metrics.isEmpty else { return .none }
+            if let cur = sortMetric, let i = f.metrics.firstIndex(of: cur) {
+                sortMetric = i + 1 < f.metrics.count ? f.metrics[i + 1] : nil
+            } else {
+                sortMetric = f.metrics[0]
+            }
+            selection[unitID] = 0
             return .redraw
         case .enter where casesFocused && !data.showsCases, .right where casesFocused && !data.showsCases:
             // From a case in the list to the community (or park) it belongs to.
@@ -141,10 +199,19 @@ public struct CockpitModel: Sendable, Equatable {
         unitID = id
         filter = ""
         casesFocused = false
+        focusedPanel = nil
     }
 
     /// The data as the screen shows it: the lists narrowed by the filter.
     public func filtered(_ data: ScreenData) -> ScreenData {
+        var data = data
+        if let m = sortMetric {
+            // Highest first; a unit without the figure last; ties keep the tree's order.
+            data.children = data.children.enumerated().sorted { a, b in
+                let x = a.element.figures[m] ?? -.infinity, y = b.element.figures[m] ?? -.infinity
+                return x != y ? x > y : a.offset < b.offset
+            }.map(\.element)
+        }
         let q = filter.lowercased()
         guard !q.isEmpty else { return data }
         var d = data
@@ -199,6 +266,16 @@ public struct CockpitModel: Sendable, Equatable {
         }
         switch verb {
         case "q", "quit": return .quit
+        case "layout":
+            // `:layout NAME` draws this unit with another layout; `:layout` alone goes back to the tier's.
+            if arg.isEmpty { layoutName = nil; focusedPanel = nil; return .redraw }
+            guard layoutNames.isEmpty || layoutNames.contains(arg) else {
+                message = "'\(arg)'? " + layoutNames.joined(separator: ", ")
+                return .redraw
+            }
+            layoutName = arg
+            focusedPanel = nil
+            return .redraw
         case "top", "district":
             go(to: tree.root.id)
             return .reload
@@ -221,7 +298,7 @@ public struct CockpitModel: Sendable, Equatable {
             go(to: u.id)
             return .reload
         default:
-            message = "':\(verb)'? street, unit, up, top, q"
+            message = "':\(verb)'? street, unit, layout, up, top, q"
             return .redraw
         }
     }

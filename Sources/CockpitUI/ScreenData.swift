@@ -16,6 +16,22 @@ public struct ScreenData: Sendable {
     /// Names of the units the listed cases belong to.
     public var unitNames: [String: String]
 
+    // Filled by the store side as its parts land; an empty one makes its widget say "no data".
+    /// Hall queue boards of the unit and the halls below it.
+    public var boards: [HallBoard] = []
+    /// Alerts on the unit and below, newest first.
+    public var alerts: [AlertItem] = []
+    /// The data sources and how current each is.
+    public var sources: [SourceStatus] = []
+    /// Past values per `historyKey(unit, metric)`, one per bucket, oldest first; the last is the
+    /// current bucket, so the one before it is what a delta compares with.
+    public var history: [String: [Double?]] = [:]
+    /// The whole tree and every unit's figures, for the unit tree.
+    public var tree: OrgTree? = nil
+    public var allFigures: [String: Figures] = [:]
+
+    public static func historyKey(_ unit: String, _ metric: String) -> String { unit + "|" + metric }
+
     public init(path: [OrgUnit], figures: Figures, children: [(unit: OrgUnit, figures: Figures)],
                 overdueCases: [CaseListItem], at: Int64, dataAsOf: Int64?, warnings: [String] = [],
                 unitNames: [String: String] = [:]) {

@@ -55,16 +55,80 @@ public struct Strings: Sendable {
          ("PgUp PgDn  g G", t("翻页、到顶、到底", "page up / down, first / last row")),
          ("Enter  →  l", t("下钻：区 → 街道 → 社区、园区", "drill down: district → street → community / park")),
          ("Esc  Backspace  ←  h", t("返回上一级", "back up one level")),
-         ("Tab", t("在对比表和超期办件之间切换", "switch between the comparison and the overdue cases")),
+         ("Tab", t("在面板之间切换（放不下的面板也在其中）", "move between panels (including those that did not fit)")),
+         ("s", t("按下一列排序", "sort the table by the next column")),
          ("1 … 8", t("直接进入第 N 个街道", "jump to the N-th street")),
          ("/", t("筛选列表（名称、拼音首字母或编号），Esc 清除", "filter the list (name, pinyin initials or id), Esc clears")),
-         (":", t("命令：street 武林、unit ID、up、top、q", "command: street 武林, unit ID, up, top, q")),
+         (":", t("命令：street 武林、unit ID、layout 名称、up、top、q", "command: street 武林, unit ID, layout NAME, up, top, q")),
          ("r", t("立即刷新数据", "refresh the data now")),
          ("Ctrl-L", t("重绘整个屏幕", "repaint the whole screen")),
          ("?  F1", t("显示本帮助", "show this help")),
          ("q", t("退出", "quit"))]
     }
     public var scroll: String { t("滚动", "scroll") }
+    public func noLayout(_ tier: String) -> String { t("没有“\(tier)”的布局文件", "no layout for '\(tier)'") }
+    public var noPanelData: String { t("无数据", "no data") }
+    public var panels: String { t("切换", "panels") }
+    public var sort: String { t("排序", "sort") }
+    public func hiddenPanels(_ n: Int) -> String { t("另有 \(n) 个面板", "+\(n) panels") }
+    public var target: String { t("目标", "target") }
+    public var waiting: String { t("等候", "waiting") }
+    public var longestWait: String { t("最长", "longest") }
+    public var idle: String { t("空闲", "idle") }
+    public var sources: String { t("数据源", "sources") }
+    public var sourcesOK: String { t("数据源正常", "sources OK") }
+    public func staleSince(_ time: String) -> String { t("自 \(time) 未更新", "stale since \(time)") }
+    public func zone(_ z: HallBoard.Zone) -> String {
+        switch z {
+        case .intake: t("收件", "intake")
+        case .approval: t("审批", "approval")
+        case .delivery: t("出件", "delivery")
+        }
+    }
+    public func alertLevel(_ l: AlertItem.Level) -> String { l == .red ? t("红", "red") : t("黄", "yellow") }
+    public func alertState(_ s: AlertItem.State) -> String {
+        switch s {
+        case .open: t("未处理", "open")
+        case .acknowledged: t("已确认", "acknowledged")
+        case .resolved: t("已解决", "resolved")
+        case .closed: t("已关闭", "closed")
+        }
+    }
+
+    /// The label of a metric (DESIGN.md §4) for headers and tiles; a series or unknown name as it is.
+    public func metricLabel(_ metric: String) -> String {
+        let parts = metric.split(separator: "@", maxSplits: 1).map(String.init)
+        var base = parts[0]
+        let label: String
+        switch base {
+        case "cases.open": label = open
+        case "cases.overdue": label = overdue
+        case "cases.warning": label = warning
+        case "cases.suspended": label = suspended
+        case "cases.abnormal": label = t("异常", "Abnormal")
+        case "cases.completed": label = t("办结", "Done")
+        case "cases.completed_overdue": label = completedOverdue
+        case "cases.on_time_rate": label = onTimeRate
+        case "queue.waiting": label = t("等候人数", "Waiting")
+        case "queue.longest_wait_s": label = t("最长等候", "Longest wait")
+        case "queue.avg_wait_s": label = t("平均等候", "Avg wait")
+        case "queue.avg_handle_s": label = t("平均办理", "Avg handling")
+        case "queue.served": label = t("已服务", "Served")
+        case "queue.no_show_rate": label = t("过号率", "No-show")
+        case "share.calls": label = t("调用次数", "Calls")
+        case "share.success_rate": label = t("调用成功率", "Success")
+        case "share.p95_latency_ms": label = t("P95 时延", "p95 latency")
+        case "share.quality_open": label = t("质量问题", "Quality issues")
+        case "rating.count": label = t("评价数", "Ratings")
+        case "rating.poor": label = t("差评", "Poor")
+        default:
+            if base.hasPrefix("series.") { base.removeFirst("series.".count) }
+            label = base
+        }
+        guard parts.count == 2 else { return label }
+        let part = HallBoard.Zone(rawValue: parts[1]).map(zone) ?? parts[1]
+        return label + "·" + part
+    }
     public func ofOpen(_ pct: String) -> String { t("占比 \(pct)", "\(pct) of open") }
     public func inWindow(_ n: String) -> String { t("办结 \(n)", "\(n) done") }
     public func onTime(_ pct: String) -> String { t("按时 \(pct)", "\(pct) on time") }
@@ -104,6 +168,8 @@ public struct Strings: Sendable {
 public enum Format {
     public static func count(_ v: Double?) -> String {
         guard let v, v.isFinite else { return "—" }
+        // Past Int's range (odd series data) the number is printed as it is rather than trapping.
+        guard abs(v) < 9e15 else { return String(v) }
         return String(Int(v.rounded()))
     }
 

@@ -34,8 +34,12 @@ struct Open: ParsableCommand {
     @Flag(help: "Draw East Asian ambiguous characters (box lines, ●, arrows) two columns wide.")
     var ambiguousWide = false
 
+    @OptionGroup var layouts: LayoutsOption
+
     func run() throws {
         let env = ProcessInfo.processInfo.environment
+        // Layouts are checked before the terminal is taken: a bad one never starts a screen.
+        let catalog = layouts.catalog()
         if let problem = Terminal.check(environment: env) { fail(problem) }
         let language = try language(env)
         let cockpitStore = try store.openStore()
@@ -55,8 +59,10 @@ struct Open: ParsableCommand {
 
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
-        var app = LiveScreen(terminal: terminal, loader: loader, screen: CockpitScreen(options: options),
-                             model: CockpitModel(unitID: start.id), tree: tree, fixedAt: fixedAt, since: since)
+        var model = CockpitModel(unitID: start.id)
+        model.layoutNames = catalog.names
+        var app = LiveScreen(terminal: terminal, loader: loader, screen: CockpitScreen(options: options, layouts: catalog),
+                             model: model, tree: tree, fixedAt: fixedAt, since: since)
         let signal = try app.run()
         terminal.stop()
         if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
@@ -151,5 +157,7 @@ struct LiveScreen {
         let canvas = screen.render(model: model, data: data, width: w, height: h)
         terminal.draw(canvas)
         lastCanvas = canvas
+        // Tab moves through the panels of the frame just drawn (which depend on its size).
+        model.panels = canvas.focusables
     }
 }

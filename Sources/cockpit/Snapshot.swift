@@ -25,18 +25,18 @@ struct Snapshot: ParsableCommand {
     @Flag(help: "ASCII lines instead of Unicode box drawing.")
     var ascii = false
 
+    @OptionGroup var layouts: LayoutsOption
+
     func run() throws {
-        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] <= 1000, parts[1] <= 1000 else {
-            throw ValidationError("--size must be WIDTHxHEIGHT, e.g. 120x40")
-        }
+        let (w, h) = try parseSize(size)
+        let catalog = layouts.catalog()
         guard let language = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
         let cockpitStore = try store.openStore(quiet: true)
         let tree = try cockpitStore.tree()
         let u = unit.resolve(in: tree)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings).load(unitID: u.id, window: try store.window())
-        let canvas = CockpitScreen(options: options).render(model: CockpitModel(unitID: u.id), data: data, width: parts[0], height: parts[1])
+        let canvas = CockpitScreen(options: options, layouts: catalog).render(model: CockpitModel(unitID: u.id), data: data, width: w, height: h)
         print(canvas.text)
     }
 }

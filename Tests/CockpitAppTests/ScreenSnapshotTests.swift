@@ -5,25 +5,29 @@ import CockpitUI
 import Foundation
 import XCTest
 
-/// The three screens on the sample district, compared with reviewed text files in Snapshots/.
+/// Every bundled layout on the sample district (each tier's on a unit of that tier; the wall and
+/// incident screens on the district), compared with reviewed text files in Snapshots/.
 /// Set COCKPIT_RECORD_SNAPSHOTS=1 to write them anew (then read the diff before committing).
 final class ScreenSnapshotTests: XCTestCase {
     let screens: [(name: String, unit: String)] = [
         ("district", "xiacheng"), ("street", "dongxin"), ("community", "dongxin-santangbeiyuan"),
+        ("park", "dongxin-kechuang-park"), ("wall", "xiacheng"), ("incident", "xiacheng"),
     ]
-    let sizes = [(80, 24), (120, 40)]
+    let sizes = [(80, 24), (120, 40), (200, 60)]
 
-    func render(_ unit: String, _ w: Int, _ h: Int, lang: Strings.Language = .zh) throws -> Canvas {
+    func render(_ unit: String, _ w: Int, _ h: Int, lang: Strings.Language = .zh, layout: String? = nil) throws -> Canvas {
         let loader = try SampleStore.loader(lang)
         let data = try loader.load(unitID: unit, window: FigureWindow(at: SampleStore.at))
-        return CockpitScreen(options: RenderOptions(strings: Strings(lang))).render(model: CockpitModel(unitID: unit), data: data, width: w, height: h)
+        var model = CockpitModel(unitID: unit)
+        model.layoutName = layout
+        return CockpitScreen(options: RenderOptions(strings: Strings(lang))).render(model: model, data: data, width: w, height: h)
     }
 
     func testScreensMatchReviewedSnapshots() throws {
         let record = ProcessInfo.processInfo.environment["COCKPIT_RECORD_SNAPSHOTS"] == "1"
         for (name, unit) in screens {
             for (w, h) in sizes {
-                let text = try render(unit, w, h).text + "\n"
+                let text = try render(unit, w, h, layout: name).text + "\n"
                 let file = "\(Paths.snapshots)/\(name)-\(w)x\(h).txt"
                 if record {
                     try FileManager.default.createDirectory(atPath: Paths.snapshots, withIntermediateDirectories: true)
@@ -44,16 +48,24 @@ final class ScreenSnapshotTests: XCTestCase {
     /// Every line fills the screen exactly and every box edge sits in its column, whatever the
     /// mix of Chinese (two columns) and ASCII: the check that catches a width mistake.
     func testChineseTextStaysAligned() throws {
-        for (_, unit) in screens {
-            for (w, h) in sizes + [(100, 30), (200, 60)] {
-                let canvas = try render(unit, w, h)
-                for (y, line) in canvas.lines().enumerated() {
+        for (name, unit) in screens {
+            for (w, h) in sizes + [(100, 30), (81, 25), (157, 43)] {
+                let canvas = try render(unit, w, h, layout: name)
+                let lines = canvas.lines()
+                for (y, line) in lines.enumerated() {
                     XCTAssertLessThanOrEqual(Text.width(line), w, "line \(y) overflows at \(w)x\(h)")
                     let cols = columns(line)
-                    // A box row ends with its right edge in the last column.
+                    // A box row ends with a right edge (or the corner of a box beside it) in the last column.
                     if let first = cols.first, first.ch == "│" {
-                        XCTAssertEqual(cols.last?.ch, "│", "line \(y) of \(unit) at \(w)x\(h): \(line)")
-                        XCTAssertEqual(cols.last?.col, w - 1, "line \(y) of \(unit) at \(w)x\(h): \(line)")
+                        XCTAssertTrue(["│", "┐", "┘"].contains(cols.last?.ch ?? " "), "line \(y) of \(name) at \(w)x\(h): \(line)")
+                        XCTAssertEqual(cols.last?.col, w - 1, "line \(y) of \(name) at \(w)x\(h): \(line)")
+                    }
+                    // Every vertical edge continues a box: the same column above holds an edge or a corner.
+                    if y > 0 {
+                        let above = Dictionary(columns(lines[y - 1]).map { ($0.col, $0.ch) }, uniquingKeysWith: { a, _ in a })
+                        for (col, ch) in cols where ch == "│" {
+                            XCTAssertTrue(["│", "┌", "┐"].contains(above[col] ?? " "), "\(name) \(w)x\(h) line \(y) col \(col): \(line)")
+                        }
                     }
                 }
             }

@@ -61,9 +61,10 @@ final class TerminalEndToEndTests: XCTestCase {
         tmux(["send-keys", "-t", "e2e", "Down", "Down", "Enter"])
         s = waitFor("the street screen") { $0.contains("下城区 › 天水街道") }
         XCTAssertTrue(s.contains("各社区、园区对比"))
-        // Chinese names and numbers line up: every box row ends in the last column.
+        // Chinese names and numbers line up: every box row ends in the last column (an edge, or
+        // the corner of a panel beside it).
         for line in s.split(separator: "\n") where line.hasPrefix("│") {
-            XCTAssertTrue(line.hasSuffix("│"), "misaligned: \(line)")
+            XCTAssertTrue(line.hasSuffix("│") || line.hasSuffix("┐") || line.hasSuffix("┘"), "misaligned: \(line)")
         }
         tmux(["send-keys", "-t", "e2e", "Enter"])
         s = waitFor("the community screen") { $0.contains("下城区 › 天水街道 › ") && $0.contains("超期办件") }
@@ -199,5 +200,41 @@ final class TerminalEndToEndTests: XCTestCase {
         let s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
         XCTAssertTrue(s.contains("COCKPIT_EXIT=2"), s)
         XCTAssertTrue(s.contains("cockpit snapshot"), s)
+    }
+
+    /// At 80x24 the district's lower-priority panels give way; Tab reaches them, drawn in the
+    /// main list's place, and comes back round. `:layout wall` switches the layout.
+    func testTabReachesPanelsThatGaveWayAndLayoutCommandSwitches() {
+        start(width: 80, height: 24)
+        var s = waitFor("the district screen") { $0.contains("各街道对比") }
+        XCTAssertTrue(s.contains("Tab 切换(+3)"), s)
+        XCTAssertFalse(s.contains("1+8+X"), "the tree gave way at 80x24")
+        tmux(["send-keys", "-t", "e2e", "Tab"])
+        s = waitFor("the case list focused") { $0.contains("> XC2026080400012") }
+        tmux(["send-keys", "-t", "e2e", "Tab"])
+        s = waitFor("the tree brought forward") { $0.contains("1+8+X") }
+        XCTAssertTrue(s.contains("潮鸣街道"), s)
+        tmux(["send-keys", "-t", "e2e", "Tab", "Tab", "Tab"])
+        s = waitFor("back to the comparison") { $0.contains("各街道对比") && $0.contains("> 长庆街道") }
+        tmux(["send-keys", "-t", "e2e", ":", "l", "a", "y", "o", "u", "t", " ", "w", "a", "l", "l", "Enter"])
+        s = waitFor("the wall layout") { $0.contains("大屏") && $0.contains("▀▀▀") }
+        tmux(["send-keys", "-t", "e2e", ":", "l", "a", "y", "o", "u", "t", " ", "w", "a", "l", "Enter"])
+        s = waitFor("an unknown layout named") { $0.contains("'wal'?") }
+        tmux(["send-keys", "-t", "e2e", "q"])
+        waitFor("exit") { $0.contains("COCKPIT_EXIT=0") }
+    }
+
+    /// A layout that fails its check never starts a screen: the error is printed with its place
+    /// in the file and the program exits non-zero.
+    func testABadLayoutNeverStartsTheScreen() throws {
+        let layouts = dir + "/layouts"
+        try FileManager.default.createDirectory(atPath: layouts, withIntermediateDirectories: true)
+        try "rows:\n  - widget: kpi\n    metric: cases.overdeu\n".write(toFile: layouts + "/district.yaml", atomically: true, encoding: .utf8)
+        start(width: 120, height: 40, extra: "--layouts \(layouts)")
+        let s = waitFor("exit") { $0.contains("COCKPIT_EXIT=") }
+        XCTAssertTrue(s.contains("COCKPIT_EXIT=2"), s)
+        XCTAssertTrue(s.contains("district.yaml:3:13: unknown metric 'cases.overdeu'"), s)
+        XCTAssertTrue(s.replacingOccurrences(of: "\n", with: "").contains("did you mean 'cases.overdue'?"), s)
+        XCTAssertFalse(s.contains("各街道对比"))
     }
 }
