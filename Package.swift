@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // ncursesw through a tiny C shim: macros (getmaxyx, A_*, COLS…) become functions,
@@ -19,10 +20,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ncursesw")]
         ),
         .target(name: "CockpitCore"),
+        // Alert rules (YAML, validated with file:line:col) and their pure evaluator.
+        .target(
+            name: "CockpitAlerts",
+            dependencies: ["CockpitCore", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "CockpitStore",
             dependencies: [
-                "CockpitCore",
+                "CockpitCore", "CockpitAlerts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The raw C API for the bulk-insert hot path (binding without boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -40,21 +46,23 @@ let package = Package(
         // Glue between the store and the screens, shared by the commands and the tests.
         .target(
             name: "CockpitApp",
-            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI"]
+            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI", "CockpitAlerts"]
         ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
+        .testTarget(name: "CockpitAlertsTests", dependencies: ["CockpitAlerts", "CockpitStore", "CockpitCore",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
         .testTarget(
             name: "CockpitAppTests",
-            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"],
+            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitAlerts"],
             exclude: ["Snapshots"]
         ),
     ],
