@@ -138,9 +138,11 @@ struct Audit: ParsableCommand {
             return
         }
         for e in log {
-            print(Text.pad(String(e.seq), 6) + Text.pad(LocalTime.short(e.at), 18) + Text.pad("#\(e.alert)", 6)
-                  + Text.pad(e.actor, 10) + Text.pad(e.action.rawValue, 18) + Text.pad(e.level?.rawValue ?? "", 7)
-                  + Text.pad(e.state?.rawValue ?? "", 13) + Text.pad(number(e.value), 8) + (e.note ?? ""))
+            var line = Text.pad(String(e.seq), 6) + Text.pad(LocalTime.short(e.at), 18) + Text.pad("#\(e.alert)", 6)
+                + Text.pad(e.actor, 10) + Text.pad(e.action.rawValue, 18) + Text.pad(e.level?.rawValue ?? "", 7)
+                + Text.pad(e.state?.rawValue ?? "", 13) + Text.pad(number(e.value), 8) + (e.note ?? "")
+            while line.hasSuffix(" ") { line.removeLast() }
+            print(line)
         }
     }
 }

@@ -63,6 +63,45 @@ final class DutyEndToEndTests: XCTestCase {
         return s
     }
 
+    /// Two officers' `cockpit ack` and `cockpit note` as separate processes, all started at once
+    /// against one store file: every action is in the log, none refused, none lost.
+    func testOfficersActingFromSeparateProcessesAtOnce() throws {
+        let db = try DutyStore.make()
+        let (_, listed) = run([Paths.binary, "alerts", "--db", db, "--open", "--format", "json"])
+        let ids = listed.components(separatedBy: "{\"id\":").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+        // The first listed is open (not yet acknowledged).
+        let target = try XCTUnwrap(ids.first)
+        var argvs: [[String]] = []
+        for officer in ["张三", "李四"] {
+            argvs.append([Paths.binary, "ack", "\(target)", "--officer", officer, "--note", "\(officer)确认", "--db", db])
+            for i in 0..<6 { argvs.append([Paths.binary, "note", "\(target)", "\(officer) 第\(i)次", "--officer", officer, "--db", db]) }
+        }
+        var pids: [pid_t] = []
+        for argv in argvs {
+            let cArgs = argv.map { strdup($0) } + [nil]
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            var pid: pid_t = 0
+            XCTAssertEqual(posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ), 0)
+            posix_spawn_file_actions_destroy(&actions)
+            cArgs.forEach { free($0) }
+            pids.append(pid)
+        }
+        for pid in pids {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            XCTAssertEqual((status >> 8) & 0xff, 0, "every process succeeded")
+        }
+        let (_, log) = run([Paths.binary, "audit", "--db", db, "--alert", "\(target)", "--format", "json"])
+        let entries = log.components(separatedBy: "\"seq\":").count - 1
+        XCTAssertEqual(log.components(separatedBy: "\"action\":\"acknowledged\"").count - 1, 2, log)
+        XCTAssertEqual(log.components(separatedBy: "\"action\":\"noted\"").count - 1, 12, log)
+        XCTAssertTrue(log.contains("\"actor\":\"张三\",\"action\":\"acknowledged\""))
+        XCTAssertTrue(log.contains("\"actor\":\"李四\",\"action\":\"acknowledged\""))
+        XCTAssertEqual(entries, 1 + 2 + 12, "opened + two acknowledgements + twelve notes")
+    }
+
     func testAcknowledgeWithKeysThenSeeItInTheAuditLog() throws {
         let db = try DutyStore.make()
         let cmd = "\(Paths.binary) duty --db \(db) --officer 王五 --at 2026-11-20T17:00:00+08:00 --rules \(DutyStore.rulesFile)"
