@@ -96,7 +96,8 @@ struct DutyLoop {
     mutating func load() throws -> DutyData {
         var data = try loader.load(selected: model.selected, at: now())
         model.follow(data)
-        if data.incidents.first?.alert.id != model.selected, model.selected != nil {
+        // The details belong to the alert the loader picked; load again if the selection moved.
+        if let chosen = model.selected, data.timeline.first?.alert != chosen {
             data = try loader.load(selected: model.selected, at: now())
         }
         if model.shouldRing(for: data) { _ = "\u{07}".withCString { write(STDOUT_FILENO, $0, 1) } }
