@@ -98,6 +98,7 @@ public struct DutyModel: Sendable, Equatable {
     }
 
     public mutating func update(_ key: Key, data: DutyData) -> DutyEffect {
+        if key == .resize { return .redraw }
         if var line = input {
             switch key {
             case .escape: input = nil; return .redraw

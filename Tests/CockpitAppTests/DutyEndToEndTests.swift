@@ -126,6 +126,9 @@ final class DutyEndToEndTests: XCTestCase {
         let (_, text) = run([Paths.binary, "alerts", "--db", db, "--open"])
         XCTAssertTrue(text.contains("ack 王五"), text)
 
+        tmux(["resize-window", "-t", "duty", "-x", "80", "-y", "24"])
+        s = waitFor("redrawn at 80x24") { $0.contains("值班 · 王五") && $0.contains("┐┌─ 时间线") && !$0.contains("时间线 ──────────────────────────────────────────────") }
+        for line in s.split(separator: "\n") where line.hasPrefix("│") { XCTAssertTrue(line.hasSuffix("│"), "misaligned: \(line)") }
         tmux(["send-keys", "-t", "duty", "q"])
         s = waitFor("exit") { $0.contains("DUTY_EXIT=") }
         XCTAssertTrue(s.contains("DUTY_EXIT=0"), s)

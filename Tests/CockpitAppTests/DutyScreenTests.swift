@@ -103,6 +103,7 @@ final class DutyScreenTests: XCTestCase {
         _ = m.update(.char("c"), data: data)
         XCTAssertEqual(m.update(.escape, data: data), .redraw)
         XCTAssertNil(m.input, "Esc cancels")
+        XCTAssertEqual(m.update(.resize, data: data), .redraw)
         XCTAssertEqual(m.update(.char("q"), data: data), .quit)
     }
 
