@@ -247,12 +247,13 @@ extension CockpitStore {
         return String(String.UnicodeScalarView(t.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
     }
 
-    /// Alerts, worst first: open before acknowledged before the rest, red before yellow, oldest first.
+    /// Alerts, worst first: active before the rest, then by level (red first), unacknowledged
+    /// before acknowledged, oldest first.
     public func alerts(activeOnly: Bool = false, limit: Int = 10_000) throws -> [AlertItem] {
         try database.read { db in
             try Self.fetchAlerts(db, sql: (activeOnly ? "WHERE state IN ('open', 'acknowledged') " : "") + """
-                ORDER BY CASE state WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,
-                    CASE level WHEN 'red' THEN 0 ELSE 1 END, opened_at, id LIMIT ?
+                ORDER BY state NOT IN ('open', 'acknowledged'), CASE level WHEN 'red' THEN 0 ELSE 1 END,
+                    state <> 'open', opened_at, id LIMIT ?
                 """, arguments: [limit])
         }
     }

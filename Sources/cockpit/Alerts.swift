@@ -32,7 +32,7 @@ struct Alerts: ParsableCommand {
 struct AlertsList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "The alerts on record: open first, red before yellow, oldest first."
+        abstract: "The alerts on record: active first, red before yellow, unacknowledged first, oldest first."
     )
 
     @Option(help: "The SQLite store. Without it: the demo store.")

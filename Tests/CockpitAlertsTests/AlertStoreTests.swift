@@ -138,6 +138,22 @@ final class AlertStoreTests: XCTestCase {
         XCTAssertEqual(log[4].state, .closed)
     }
 
+    func testListOrderLevelThenUnacknowledgedThenAge() throws {
+        let f = try AlertFixture()
+        try f.cases("A", 1, unit: "c3")
+        try f.store.evaluateAlerts(rules: [streetOverdue], at: at)          // s2 yellow, the oldest
+        try f.cases("B", 5, unit: "c1")
+        try f.store.evaluateAlerts(rules: [streetOverdue], at: at + 60)     // s1 red
+        let red = try XCTUnwrap(f.store.alerts().first { $0.unit == "s1" })
+        try f.store.act(.acknowledge(note: nil), alert: red.id, by: "张三")
+        XCTAssertEqual(try f.store.alerts().map(\.unit), ["s1", "s2"], "red before yellow, acknowledged or not")
+        let community = AlertRule(id: "c", metric: "cases.overdue", scope: .tier(.community), comparison: .atLeast,
+                                  thresholds: [.init(level: .red, value: 1)])
+        try f.store.evaluateAlerts(rules: [streetOverdue, community], at: at + 120)
+        XCTAssertEqual(try f.store.alerts().map(\.unit), ["c1", "c3", "s1", "s2"],
+                       "unacknowledged red first, oldest first (c1 and c3 opened together: by id)")
+    }
+
     func testClosedAlertReopensWhenTheConditionClearsAndComesBack() throws {
         let f = try AlertFixture()
         try f.cases("A", 1, unit: "c3")
