@@ -1,3 +1,5 @@
+import CockpitAlerts
+import CockpitStore
 import Foundation
 import XCTest
 
@@ -100,6 +102,32 @@ final class DutyEndToEndTests: XCTestCase {
         XCTAssertTrue(log.contains("\"actor\":\"张三\",\"action\":\"acknowledged\""))
         XCTAssertTrue(log.contains("\"actor\":\"李四\",\"action\":\"acknowledged\""))
         XCTAssertEqual(entries, 1 + 2 + 12, "opened + two acknowledgements + twelve notes")
+    }
+
+    /// A red alert opened by another process while the screen is up rings the terminal bell
+    /// (tmux's bell flag), once; with --mute it does not; alerts there at start never ring.
+    func testBellOnANewRedAlertUnlessMuted() throws {
+        for muted in [false, true] {
+            let db = try DutyStore.make()
+            let cmd = "\(Paths.binary) duty --db \(db) --officer 王五 --at 2026-11-20T17:00:00+08:00 \(muted ? "--mute" : "")"
+            tmux(["new-session", "-d", "-s", "duty", "-x", "120", "-y", "40",
+                  "env -u NO_COLOR LANG=C.UTF-8 TERM=xterm-256color sh -c '\(cmd)'; sleep 120"])
+            let s = waitFor("the duty screen") { $0.contains("告警 (42)") }
+            XCTAssertEqual(s.contains("［静音］"), muted)
+            let flag = { self.run(["/usr/bin/tmux", "-L", self.socket, "display", "-p", "-t", "duty", "#{window_bell_flag}"]).1
+                .trimmingCharacters(in: .whitespacesAndNewlines) }
+            usleep(300_000)
+            XCTAssertEqual(flag(), "0", "no bell for the alerts already open")
+            let store = try CockpitStore(path: db, mode: .write)
+            let rule = AlertRule(id: "district-open", metric: "cases.open", scope: .tier(.district), comparison: .atLeast,
+                                 thresholds: [.init(level: .red, value: 1)])
+            try store.evaluateAlerts(rules: [rule], at: SampleStore.at)
+            waitFor("the new alert") { $0.contains("告警 (43)") }
+            usleep(300_000)
+            XCTAssertEqual(flag(), muted ? "0" : "1", muted ? "muted" : "a new red alert rings")
+            try store.close()
+            tmux(["kill-session", "-t", "duty"])
+        }
     }
 
     func testAcknowledgeWithKeysThenSeeItInTheAuditLog() throws {
