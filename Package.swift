@@ -20,10 +20,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("ncursesw")]
         ),
         .target(name: "CockpitCore"),
+        // Alert rules (YAML, validated with file:line:col) and their pure evaluator.
+        .target(
+            name: "CockpitAlerts",
+            dependencies: ["CockpitCore", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "CockpitStore",
             dependencies: [
-                "CockpitCore",
+                "CockpitCore", "CockpitAlerts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The raw C API for the bulk-insert hot path (binding without boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -46,22 +51,24 @@ let package = Package(
         // Glue between the store and the screens, shared by the commands and the tests.
         .target(
             name: "CockpitApp",
-            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI", "CockpitLayout"]
+            dependencies: ["CockpitCore", "CockpitStore", "CockpitUI", "CockpitLayout", "CockpitAlerts"]
         ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout", "CockpitAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
+        .testTarget(name: "CockpitAlertsTests", dependencies: ["CockpitAlerts", "CockpitStore", "CockpitCore",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
         .testTarget(name: "CockpitLayoutTests", dependencies: ["CockpitCore", "CockpitLayout", "CockpitUI"]),
         .testTarget(
             name: "CockpitAppTests",
-            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitLayout"],
+            dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitLayout", "CockpitAlerts"],
             exclude: ["Snapshots"]
         ),
     ],
