@@ -216,12 +216,26 @@ extension History {
                 times.append(s.writeSeconds * 1000)
                 rows += s.rowsWritten
             }
+            // What a sparkline costs: the newest day of minutes and all hours of one series.
+            let last = start + Int64(minutes - 1) * 60
+            var readMinutes = 0.0, readHours = 0.0, points = 0
+            for u in tree.units.prefix(20) {
+                var t0 = Date()
+                points += try store.history(unit: u.id, metric: names[0], from: last - 86_340, to: last, resolution: .minute).count
+                readMinutes += Date().timeIntervalSince(t0)
+                t0 = Date()
+                points += try store.history(unit: u.id, metric: names[0], from: last - 90 * 86_400, to: last, resolution: .hour).count
+                readHours += Date().timeIntervalSince(t0)
+            }
+            let readers = Double(min(20, tree.units.count))
             try store.close()
             let size = (try FileManager.default.attributesOfItem(atPath: scratch)[.size] as? Int64) ?? 0
             let sorted = times.sorted()
             func pct(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
             print(String(format: "%d units × %d metrics, %d minutes: write per minute p50 %.1f ms, p95 %.1f ms, max %.1f ms; %d rows written; store %.1f MB",
                          tree.units.count, metrics, minutes, pct(0.5), pct(0.95), sorted.last ?? 0, rows, Double(size) / 1_048_576))
+            print(String(format: "read one series: the last day of minutes %.2f ms, 90 days of hours %.2f ms (mean of %d units, %d points)",
+                         readMinutes / readers * 1000, readHours / readers * 1000, Int(readers), points))
         }
     }
 }
