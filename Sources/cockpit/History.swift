@@ -90,7 +90,11 @@ extension History {
             default:
                 print("\(u.name) (\(u.id))  \(metric)  per \(res.name) (\(reads) of the bucket's samples)  \(LocalTime.iso(fromT)) … \(LocalTime.iso(toT))")
                 if points.isEmpty { print("no buckets in this range") }
-                for p in points { print("\(LocalTime.short(p.bucket))  \(JSON.number(p.value))") }
+                for p in points {
+                    let when = res == .day ? LocalTime.dayString(LocalTime.day(of: p.bucket)) : LocalTime.short(p.bucket)
+                    let value = p.value == p.value.rounded() ? JSON.number(p.value) : String(format: "%.2f", p.value)
+                    print("\(when)  \(value)")
+                }
             }
         }
     }
