@@ -148,4 +148,28 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(after.dropFirst().map { $0[0] }, rows.dropFirst().map { $0[0] }.filter { $0 >= "2026-11-19T18:00" },
                        "hours older than a day before the newest moment (Nov 20 17:00) are pruned")
     }
+
+    /// `cockpit ingest` records one moment (now) after each file, so trends move with every ingest.
+    func testIngestRecordsTheFiguresAsOfNow() throws {
+        let fresh = dir + "/fresh.sqlite"
+        XCTAssertEqual(cockpit(["ingest", "--db", fresh, "--kind", "units", Paths.sampleData + "/units.csv"]).status, 0)
+        let casesCSV = dir + "/cases.csv"
+        try """
+            id,unit,department,item_code,item_name,channel,accepted_at,promised_days,status,completed_at,suspensions
+            h1,wulin-zhuganxiang,区民政局,X1,事项一,hall,2026-11-20T09:00:00+08:00,3,accepted,,
+            h2,wulin-zhuganxiang,区民政局,X1,事项一,hall,2026-11-20T09:00:00+08:00,3,in_review,,
+            """.write(toFile: casesCSV, atomically: true, encoding: .utf8)
+        let before = Int64(Date().timeIntervalSince1970)
+        let ingest = cockpit(["ingest", "--db", fresh, "--kind", "cases", casesCSV])
+        XCTAssertEqual(ingest.status, 0, ingest.err)
+        let after = Int64(Date().timeIntervalSince1970)
+        let store = try CockpitStore(path: fresh, mode: .read)
+        let latest = try XCTUnwrap(try store.historyLatest())
+        XCTAssertTrue((before...after).contains(latest))
+        for unit in ["xiacheng", "wulin", "wulin-zhuganxiang"] {
+            let points = try store.history(unit: unit, metric: Metric.casesOpen, from: latest, to: latest, resolution: .minute)
+            XCTAssertEqual(points.map(\.value), [2], unit)
+        }
+        XCTAssertEqual(try store.history(unit: "changqing", metric: Metric.casesOpen, from: latest, to: latest, resolution: .minute).map(\.value), [0])
+    }
 }
