@@ -7,12 +7,10 @@ import Foundation
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A unit's figure over time: minute buckets for the last day, hours for 90 days, days beyond.",
-        discussion: """
-            Every figure of every unit is recorded per bucket by `cockpit ingest` (once, after the file)
-            and by the engine (on commit and on the minute). Stock figures (open, overdue, waiting, …)
-            read as the mean of their samples in an hour or day bucket; flow figures (completed, on-time
-            rate, served, calls, …) as the last sample, the total as of the bucket's end.
-            """,
+        discussion: "Every figure of every unit is recorded per bucket by `cockpit ingest` (once, after the file) "
+            + "and by the engine (on commit and on the minute). Stock figures (open, overdue, waiting, …) "
+            + "read as the mean of their samples in an hour or day bucket; flow figures (completed, on-time "
+            + "rate, served, calls, …) as the last sample, the total as of the bucket's end.",
         subcommands: [Show.self, Backfill.self, Retention.self, Bench.self],
         defaultSubcommand: Show.self
     )
@@ -102,11 +100,9 @@ extension History {
     struct Backfill: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the figures as of past moments, --from to --to every --step, so that trends exist.",
-            discussion: """
-                Each moment is computed as `cockpit report --at` would compute it and recorded into the
-                finest bucket still kept for it (older than a day of minutes: its hour; older than 90
-                days of hours: its day), replacing what that bucket held: running it twice changes nothing.
-                """
+            discussion: "Each moment is computed as `cockpit report --at` would compute it and recorded into the "
+                + "finest bucket still kept for it (older than a day of minutes: its hour; older than 90 "
+                + "days of hours: its day), replacing what that bucket held: running it twice changes nothing."
         )
 
         @Option(help: "The SQLite store.")
