@@ -20,6 +20,7 @@ enum Schema {
         registerV1(&m)
         // Later steps, each registered by the file of the records it adds, in this order:
         registerAlerts(&m)
+        registerHistory(&m)
         return m
     }
 

@@ -67,6 +67,10 @@ struct Ingest: ParsableCommand {
         for r in report.reasons.prefix(10) { printErr("rejected: " + r) }
         if report.rejected > 10 { printErr("… \(report.rejected - 10) more rejected rows are in the store's rejects table") }
         print("\(report.accepted) accepted, \(report.rejected) rejected")
+        // One history sample as of now, so trends move with each ingest (no units yet: nothing to record).
+        if let tree = try? store.tree() {
+            do { try store.recordHistory(tree: tree, at: Int64(Date().timeIntervalSince1970)) } catch { printErr("warning: history not recorded: \(error)") }
+        }
         if strict, report.rejected > 0 { Foundation.exit(1) }
     }
 }

@@ -5,7 +5,8 @@ import CockpitStore
 import CockpitUI
 import Foundation
 
-/// `cockpit report`: a unit's figures and its direct children's, as JSON or text.
+/// `cockpit report`: a unit's figures and its direct children's (or every unit's), as text, JSON,
+/// CSV or Prometheus text.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a unit's figures, rolled up over its descendants, and each direct child's."
@@ -15,21 +16,39 @@ struct Report: ParsableCommand {
 
     @OptionGroup var unit: UnitOption
 
-    @Option(help: "json or text.")
+    @Option(help: "text, json, csv (one row per unit and figure) or prometheus (text exposition format).")
     var format: String = "text"
 
+    @Flag(help: "Every unit of the tree, not just the unit and its direct children.")
+    var all = false
+
     func run() throws {
-        guard format == "json" || format == "text" else { throw ValidationError("--format must be json or text") }
+        guard ["json", "text", "csv", "prometheus"].contains(format) else {
+            throw ValidationError("--format must be text, json, csv or prometheus, not '\(format)'")
+        }
         let cockpitStore = try store.openStore(quiet: true)
         let tree = try cockpitStore.tree()
         let u = unit.resolve(in: tree)
         let window = try store.window()
         let all = try cockpitStore.figures(tree: tree, window: window)
         let children = tree.children(of: u.id)
-        if format == "json" {
+        let listed = self.all ? tree.units : [u] + children
+        switch format {
+        case "csv":
+            print(ReportFormats.csv(units: listed, figures: all, window: window), terminator: "")
+        case "prometheus":
+            print(ReportFormats.prometheus(units: listed, figures: all, window: window), terminator: "")
+        case "json" where self.all:
+            // The usual shape, plus "units": every unit of the tree with its figures.
+            let every = tree.units.map { x in
+                "{\"unit\":{\"id\":\(JSON.string(x.id)),\"name\":\(JSON.string(x.name)),\"tier\":\(JSON.string(x.tier.rawValue))},\"metrics\":{"
+                    + Metric.reported.map { "\(JSON.string($0)):\(JSON.number(all[x.id]?[$0]))" }.joined(separator: ",") + "}}"
+            }
+            print(json(u, all: all, children: children, window: window).dropLast() + ",\"units\":[\(every.joined(separator: ","))]}")
+        case "json":
             print(json(u, all: all, children: children, window: window))
-        } else {
-            print(text(u, all: all, children: children, window: window))
+        default:
+            print(text(u, all: all, children: self.all ? tree.units.filter { $0.id != u.id } : children, window: window))
         }
     }
 
