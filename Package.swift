@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // ncursesw through a tiny C shim: macros (getmaxyx, A_*, COLS…) become functions,
@@ -42,16 +44,32 @@ let package = Package(
             name: "CockpitApp",
             dependencies: ["CockpitCore", "CockpitStore", "CockpitUI"]
         ),
+        // Sources (file, sqlite, exec, simulator), the sources file and the engine that runs them.
+        .target(
+            name: "CockpitAdapters",
+            dependencies: [
+                "CockpitCore", "CockpitStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitAdapters",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
+        .testTarget(
+            name: "CockpitAdaptersTests",
+            dependencies: ["CockpitAdapters", "CockpitStore", "CockpitCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["BadInputs"]
+        ),
         .testTarget(
             name: "CockpitAppTests",
             dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal"],
