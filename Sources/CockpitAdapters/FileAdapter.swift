@@ -210,7 +210,8 @@ public final class FileAdapter: Adapter {
         // refused; reading goes on with the next line, so the good rows after it are kept.
         let broken: Bool
         if let scan {
-            broken = scan.unterminatedQuote || (scan.newlines > 0 && scan.fields.count != header.count)
+            broken = scan.unterminatedQuote
+                || (scan.newlines > 0 && (scan.fields.count != header.count || swallowsARow(buf, start, scan.end, header.count)))
         } else {
             broken = buf.count - start > RecordLimits.maxRecordBytes
         }
@@ -246,6 +247,24 @@ public final class FileAdapter: Adapter {
         let m = mapping.apply(pairs, kind: kind)
         return Step(record: SourceRecord(position: position, line: line, fields: m.fields, raw: raw, error: m.error, errorField: m.errorField),
                     end: scan.end, lines: lines)
+    }
+
+    /// A record spanning lines whose later lines would each be a whole row on their own: a quote
+    /// left open has swallowed rows (a real multi-line field seldom has exactly the header's commas).
+    private func swallowsARow(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ columns: Int) -> Bool {
+        var commas = 0
+        var firstLine = true
+        for i in start..<end {
+            switch buf[i] {
+            case 44: commas += 1
+            case 10:
+                if !firstLine, commas + 1 == columns { return true }
+                firstLine = false
+                commas = 0
+            default: break
+            }
+        }
+        return !firstLine && buf[end - 1] != 10 && commas + 1 == columns
     }
 
     /// Reads the header row from the file's start (after a BOM and blank lines), checks it
