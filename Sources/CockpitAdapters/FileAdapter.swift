@@ -36,6 +36,7 @@ public final class FileAdapter: Adapter {
     private var offset: Int64 = 0          // after the last record handed out
     private var line = 1                    // line number of the next record
     private var header: [String]? = nil     // CSV: the source's column names
+    private var headerOurs: [String?] = []  // each column's field of ours (nil: ignored)
     private var buffer: [UInt8] = []
     private var bufferStart: Int64 = 0      // file offset of buffer[0]
     private var headCache: (upTo: Int64, hash: String)? = nil
@@ -234,17 +235,16 @@ public final class FileAdapter: Adapter {
         guard scan.fields.count == header.count else {
             return refuse("expected \(header.count) fields (as in the header), found \(scan.fields.count)")
         }
-        let known = Set(kind.fieldNames)
         var pairs: [(String, String)] = []
+        pairs.reserveCapacity(headerOurs.count)
         for (i, bytes) in scan.fields.enumerated() {
-            let ours = mapping.ours(header[i])
-            guard known.contains(ours) else { continue } // an ignored column may hold anything
+            guard let ours = headerOurs[i] else { continue } // an ignored column may hold anything
             guard let text = decodeUTF8(bytes) else {
                 return refuse("column '\(header[i])' (field \(i + 1)) is not valid UTF-8", ours)
             }
-            pairs.append((header[i], text))
+            pairs.append((ours, text))
         }
-        let m = mapping.apply(pairs, kind: kind)
+        let m = mapping.assemble(pairs)
         return Step(record: SourceRecord(position: position, line: line, fields: m.fields, raw: raw, error: m.error, errorField: m.errorField),
                     end: scan.end, lines: lines)
     }
@@ -298,6 +298,8 @@ public final class FileAdapter: Adapter {
                 }
                 try checkHeader(names, line: hLine, notes: &notes)
                 header = names
+                let known = Set(kind.fieldNames)
+                headerOurs = names.map { let o = mapping.ours($0); return known.contains(o) ? o : nil }
                 if offset < Int64(scan.end) {
                     offset = Int64(scan.end); line = hLine + 1 + scan.newlines
                     buffer = []; bufferStart = offset

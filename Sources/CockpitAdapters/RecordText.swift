@@ -107,10 +107,14 @@ public struct FieldMapping: Sendable, Equatable {
     /// two source fields landing on one of ours must agree, and no field may exceed the limit.
     func apply(_ pairs: [(String, String)], kind: IngestKind) -> (fields: [String: String], error: String?, errorField: String?) {
         let known = Set(kind.fieldNames)
+        return assemble(pairs.compactMap { p in let n = ours(p.0); return known.contains(n) ? (n, p.1) : nil })
+    }
+
+    /// The same for pairs already under our names (a file's header is mapped once, not per row).
+    func assemble(_ pairs: [(String, String)]) -> (fields: [String: String], error: String?, errorField: String?) {
         var out: [String: String] = [:]
-        for (theirs, value) in pairs {
-            let name = ours(theirs)
-            guard known.contains(name) else { continue }
+        out.reserveCapacity(pairs.count + constants.count)
+        for (name, value) in pairs {
             if value.utf8.count > RecordLimits.maxFieldBytes {
                 return (out, "field is \(value.utf8.count) bytes long (limit \(RecordLimits.maxFieldBytes))", name)
             }
