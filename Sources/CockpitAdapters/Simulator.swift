@@ -64,13 +64,20 @@ public struct SimulatorFeed: Sendable {
     public init(seed: UInt64, units: [String], halls: [String], feeds: [String], state: State? = nil) {
         self.units = units.isEmpty ? ["unknown"] : units
         self.halls = halls.isEmpty ? self.units : halls
-        self.feeds = feeds.filter { IngestKind(rawValue: $0) != nil }
+        self.feeds = feeds.filter { Self.feeds.contains($0) }
         self.state = state ?? State(rng: seed &+ 0x9E3779B97F4A7C15)
     }
 
-    /// The next `count` records at time `at`, grouped by kind.
+    /// The next `count` records at time `at`, grouped by kind; feeds whose kind this build lacks
+    /// are generated (the sequence stays the same) but left out.
     public mutating func next(count: Int, at: Int64) -> [RecordGroup] {
-        guard !feeds.isEmpty else { return [] }
+        let byFeed = nextByFeed(count: count, at: at)
+        return feeds.compactMap { f in byFeed[f].flatMap { r in IngestKind(rawValue: f).map { RecordGroup(kind: $0, records: r) } } }
+    }
+
+    /// The next `count` records at time `at`, by feed name, whatever this build can store.
+    public mutating func nextByFeed(count: Int, at: Int64) -> [String: [SourceRecord]] {
+        guard !feeds.isEmpty else { return [:] }
         var byFeed: [String: [SourceRecord]] = [:]
         let weights: [String: Double] = ["cases": 5, "tickets": 3, "calls": 1.5, "series": 0.5]
         let total = feeds.reduce(0) { $0 + (weights[$1] ?? 1) }
@@ -91,7 +98,7 @@ public struct SimulatorFeed: Sendable {
             byFeed[feed, default: []].append(SourceRecord(position: pos, fields: fields, raw: raw))
         }
         state.lastAt = at
-        return feeds.compactMap { f in byFeed[f].flatMap { r in IngestKind(rawValue: f).map { RecordGroup(kind: $0, records: r) } } }
+        return byFeed
     }
 
     // MARK: cases

@@ -100,7 +100,7 @@ struct SourcesCommand: ParsableCommand {
                 d["expected_interval_s"] = s.expectedIntervalS ?? NSNull()
                 return d
             }
-            let data = try JSONSerialization.data(withJSONObject: ["at": LocalTime.iso(now), "sources": items], options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: ["at": LocalTime.iso(now), "sources": items], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
             return
         }
@@ -158,7 +158,7 @@ struct RejectsCommand: ParsableCommand {
                 ["source": $0.source, "kind": $0.kind, "position": $0.position, "field": $0.field ?? NSNull(),
                  "reason": $0.reason, "raw": $0.raw]
             }
-            print(String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            print(String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
             return
         }
         if list.isEmpty { print(source.map { "no rejects from \($0)" } ?? "no rejects"); return }

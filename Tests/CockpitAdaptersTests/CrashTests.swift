@@ -67,7 +67,7 @@ final class CrashTests: XCTestCase {
             let pid = try spawn(args, log: log)
             let deadline = Date().addingTimeInterval(120)
             while try f.scalar("SELECT count(*) FROM cases") <= last, Date() < deadline { usleep(10_000) }
-            usleep(UInt32(round * 70_000)) // a little later each time: kills fall at different points of a batch
+            usleep(UInt32(round * 200_000)) // later each time: kills fall at different points of the file and of a batch
             if let status = wait(pid, timeout: 0) { XCTFail("engine finished before it could be killed (status \(status)); raise rows"); break }
             kill(pid, SIGKILL)
             XCTAssertEqual(wait(pid, timeout: 10), 128 + SIGKILL)

@@ -9,7 +9,9 @@ final class SimulatorTests: XCTestCase {
 
     func run(seed: UInt64, steps: Int) -> [SourceRecord] {
         var feed = SimulatorFeed(seed: seed, units: Fixture.units, halls: ["d", "s1", "s2"], feeds: SimulatorFeed.feeds)
-        return (0..<steps).flatMap { i in feed.next(count: 10, at: t0 + Int64(i * 30)).flatMap(\.records) }
+        return (0..<steps).flatMap { i in
+            feed.nextByFeed(count: 10, at: t0 + Int64(i * 30)).sorted { $0.key < $1.key }.flatMap(\.value)
+        }
     }
 
     func testTheSameSeedGivesTheSameFeed() {
@@ -17,6 +19,33 @@ final class SimulatorTests: XCTestCase {
         XCTAssertEqual(a.count, 2000)
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a, c)
+    }
+
+    func testTicketsCallsAndSeriesCarryIssue3sColumns() {
+        var feed = SimulatorFeed(seed: 3, units: Fixture.units, halls: ["d", "s1"], feeds: ["tickets", "calls", "series"])
+        var tickets: [String: [[String: String]]] = [:]
+        var calls: [[String: String]] = [], series: [[String: String]] = []
+        for i in 0..<200 {
+            let b = feed.nextByFeed(count: 10, at: t0 + Int64(i * 20))
+            for r in b["tickets"] ?? [] { tickets[r.fields["hall"]! + "/" + r.fields["id"]!, default: []].append(r.fields) }
+            calls += (b["calls"] ?? []).map(\.fields)
+            series += (b["series"] ?? []).map(\.fields)
+        }
+        let all = tickets.values.flatMap { $0 }
+        XCTAssertEqual(Set(all.flatMap(\.keys)), ["id", "hall", "zone", "service", "issued_at", "called_at", "window", "finished_at", "status"])
+        XCTAssertEqual(Set(calls.flatMap(\.keys)), ["interface", "provider", "consumer", "at", "ok", "latency_ms"])
+        XCTAssertEqual(Set(series.flatMap(\.keys)), ["unit", "metric", "at", "value"])
+        XCTAssertEqual(Set(all.map { $0["status"]! }), ["waiting", "serving", "done", "no_show", "abandoned"])
+        // A ticket is pushed again as it is called and finished, with its times in order.
+        let served = tickets.values.filter { $0.map { $0["status"]! } == ["waiting", "serving", "done"] }
+        XCTAssertGreaterThan(served.count, 10)
+        for t in served {
+            let issued = LocalTime.parse(t[2]["issued_at"]!)!, called = LocalTime.parse(t[2]["called_at"]!)!
+            let finished = LocalTime.parse(t[2]["finished_at"]!)!
+            XCTAssertTrue(issued <= called && called <= finished, "\(t)")
+            XCTAssertFalse(t[2]["window"]!.isEmpty)
+        }
+        XCTAssertTrue(calls.contains { $0["ok"] == "0" } && calls.contains { $0["ok"] == "1" })
     }
 
     func testCasesMoveThroughTheirLifeAndTheStoreTakesEveryRecord() throws {
