@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // ncursesw through a tiny C shim: macros (getmaxyx, A_*, COLS…) become functions,
@@ -53,10 +54,21 @@ let package = Package(
             name: "CockpitApp",
             dependencies: ["CockpitCore", "CockpitStore", "CockpitUI", "CockpitLayout", "CockpitAlerts"]
         ),
+        // Sources (file, sqlite, exec, simulator), the sources file and the engine that runs them.
+        .target(
+            name: "CockpitAdapters",
+            dependencies: [
+                "CockpitCore", "CockpitStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "cockpit",
             dependencies: [
-                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout", "CockpitAlerts",
+                "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout", "CockpitAlerts", "CockpitAdapters",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +78,11 @@ let package = Package(
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CockpitUITests", dependencies: ["CockpitUI"]),
         .testTarget(name: "CockpitLayoutTests", dependencies: ["CockpitCore", "CockpitLayout", "CockpitUI"]),
+        .testTarget(
+            name: "CockpitAdaptersTests",
+            dependencies: ["CockpitAdapters", "CockpitStore", "CockpitCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["BadInputs"]
+        ),
         .testTarget(
             name: "CockpitAppTests",
             dependencies: ["CockpitApp", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitLayout", "CockpitAlerts"],

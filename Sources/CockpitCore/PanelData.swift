@@ -74,6 +74,10 @@ public struct SourceStatus: Sendable, Equatable {
     public var rejected: Int
     /// A source is stale when it has not succeeded within its expected interval.
     public var staleSince: Int64?
+    /// Seconds since the source last had nothing left to read (nil: never caught up yet).
+    public var lagS: Int64? = nil
+    /// The interval within which the source is expected to succeed.
+    public var expectedIntervalS: Int64? = nil
     public init(name: String, kind: String, lastSuccess: Int64?, lastError: String?, lastErrorAt: Int64?,
                 recordsIn: Int, rejected: Int, staleSince: Int64?) {
         self.name = name; self.kind = kind; self.lastSuccess = lastSuccess; self.lastError = lastError

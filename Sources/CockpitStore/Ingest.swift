@@ -135,7 +135,7 @@ extension CockpitStore {
         return map
     }
 
-    private func makeConsumer(kind: IngestKind, file: String, source: String) throws -> BatchConsumer {
+    func makeConsumer(kind: IngestKind, file: String, source: String) throws -> BatchConsumer {
         switch kind {
         case .units: return UnitsConsumer(file: file, source: source)
         case .calendar: return CalendarConsumer(file: file, source: source)

@@ -21,6 +21,7 @@ enum Schema {
         // Later steps, each registered by the file of the records it adds, in this order:
         registerAlerts(&m)
         registerHistory(&m)
+        registerSources(&m)
         return m
     }
 
