@@ -34,6 +34,9 @@ public final class Engine {
     public let logger: Logger
     /// Called after every committed batch, on the engine's thread (wire history and alerts here).
     public var onCommit: [(CommitInfo) -> Void] = []
+    /// Called once a minute, on the minute, on the engine's thread: overdue status and staleness
+    /// change with the clock even when no record arrives.
+    public var onMinute: [(Int64) -> Void] = []
     /// Wall clock, replaceable in tests.
     public var clock: () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     public static let maxBackoff = 300.0
@@ -52,6 +55,7 @@ public final class Engine {
         }
     }
     private(set) var running: [Running] = []
+    private var lastMinute: Int64 = -1
 
     public init(store: CockpitStore, sources: [SourceConfig], logger: Logger,
                 adapters: [String: any Adapter] = [:]) throws {
@@ -105,7 +109,15 @@ public final class Engine {
                 break
             }
             if untilIdle, running.allSatisfy({ $0.done || $0.idleOnce }) { break }
-            let next = running.filter { !$0.done }.map(\.nextDue).min() ?? now.addingTimeInterval(1)
+            let minute = clock() / 60
+            if minute != lastMinute {
+                lastMinute = minute
+                for hook in onMinute { hook(minute * 60) }
+            }
+            var next = running.filter { !$0.done }.map(\.nextDue).min() ?? now.addingTimeInterval(1)
+            if !onMinute.isEmpty {
+                next = min(next, Date(timeIntervalSince1970: TimeInterval((minute + 1) * 60)))
+            }
             let wait = next.timeIntervalSinceNow
             if wait > 0 { stop.wait(wait) }
         }

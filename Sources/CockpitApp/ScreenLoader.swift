@@ -1,4 +1,5 @@
 import CockpitCore
+import CockpitLayout
 import CockpitStore
 import CockpitUI
 
@@ -9,8 +10,26 @@ public struct ScreenLoader {
     public let tree: OrgTree
     public let strings: Strings
 
-    public init(store: CockpitStore, tree: OrgTree, strings: Strings) {
+    /// The metrics whose trend is drawn (KPI deltas, sparklines): read from the history per load.
+    public var historyMetrics: [String]
+    /// Trends are drawn from hour buckets: the last `historyBuckets` of them, the current one last.
+    public static let historyBuckets = 24
+
+    public init(store: CockpitStore, tree: OrgTree, strings: Strings, layouts: LayoutCatalog? = nil) {
         self.store = store; self.tree = tree; self.strings = strings
+        self.historyMetrics = layouts.map(Self.trendMetrics) ?? Metric.caseFigures
+    }
+
+    /// Every metric a KPI tile or a trend widget of any layout binds: only those need history.
+    static func trendMetrics(_ catalog: LayoutCatalog) -> [String] {
+        var seen: Set<String> = []
+        var out: [String] = []
+        for layout in catalog.layouts.values.sorted(by: { $0.name < $1.name }) {
+            for panel in layout.panels where ["kpi", "sparkline", "line", "gauge"].contains(panel.widget) {
+                for m in panel.metrics.map(\.metric) where seen.insert(m).inserted { out.append(m) }
+            }
+        }
+        return out
     }
 
     public func load(unitID: String, window: FigureWindow) throws -> ScreenData {
@@ -30,9 +49,30 @@ public struct ScreenLoader {
                               unitNames: Dictionary(uniqueKeysWithValues: tree.subtree(of: unit.id).map { ($0.id, $0.name) }))
         data.tree = tree
         data.allFigures = all
-        // Hall boards, alerts, source statuses and history come from the store parts being built
-        // alongside; until they land, data.boards / alerts / sources / history stay empty and
-        // their widgets say "no data".
+        // Only alerts inside this loader's tree: a scoped process (a wall) never sees another street's.
+        let inside = Set(tree.subtree(of: unit.id).map(\.id))
+        data.alerts = try store.alerts(activeOnly: true).filter { inside.contains($0.unit) }
+        data.sources = try store.sourceStatuses(now: window.at)
+        data.history = try history(unit: unit.id, at: window.at)
         return data
+    }
+
+    /// The last hour buckets of the trend metrics, one slot per bucket (nil where none was recorded).
+    func history(unit: String, at: Int64) throws -> [String: [Double?]] {
+        let res = HistoryResolution.hour
+        let last = res.bucketStart(at)
+        let first = last - Int64(Self.historyBuckets - 1) * res.seconds
+        var out: [String: [Double?]] = [:]
+        for metric in historyMetrics {
+            let points = try store.history(unit: unit, metric: metric, from: first, to: at, resolution: res)
+            guard !points.isEmpty else { continue }
+            var slots = [Double?](repeating: nil, count: Self.historyBuckets)
+            for p in points {
+                let i = Int((p.bucket - first) / res.seconds)
+                if i >= 0, i < slots.count { slots[i] = p.value }
+            }
+            out[ScreenData.historyKey(unit, metric)] = slots
+        }
+        return out
     }
 }

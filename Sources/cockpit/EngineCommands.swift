@@ -1,5 +1,6 @@
 import ArgumentParser
 import CockpitAdapters
+import CockpitAlerts
 import CockpitCore
 import CockpitStore
 import Foundation
@@ -33,6 +34,12 @@ struct EngineCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(help: "Alert rules (YAML), evaluated after commits and on every minute, e.g. SampleData/alerts.yaml.")
+    var rules: String?
+
+    @Flag(help: "Do not record the figures' history (minute, hour and day buckets).")
+    var noHistory = false
+
     func run() throws {
         let file: SourcesFile
         do { file = try SourcesFile.load(path: sources) } catch { fail("\(error)") }
@@ -46,8 +53,23 @@ struct EngineCommand: ParsableCommand {
         for w in file.warnings { logger.warning("\(w)") }
         let store: CockpitStore
         do { store = try CockpitStore(path: db, mode: .write) } catch { fail("\(db): \(error)") }
+        let derived = DerivedFigures()
         let engine: Engine
         do { engine = try Engine(store: store, sources: file.sources, logger: logger) } catch { fail("\(db): \(error)") }
+
+        if let rules {
+            let set: RuleSet
+            do { set = try RuleSet.load(file: rules) } catch let e as RuleErrors { fail("invalid rules\n" + e.description) }
+            if let tree = try? store.tree() {
+                let problems = set.problems(in: tree)
+                if !problems.isEmpty { fail("invalid rules\n" + problems.map(\.description).joined(separator: "\n")) }
+            }
+            derived.rules = set.rules
+        }
+        derived.history = !noHistory
+        let derive = derived
+        engine.onCommit.append { info in derive.afterCommit(store: store, at: info.at, logger: logger) }
+        engine.onMinute.append { at in derive.update(store: store, at: at, logger: logger) }
 
         // Signals end the loop between batches, never inside one.
         let stop = StopSignal()
@@ -167,6 +189,37 @@ struct RejectsCommand: ParsableCommand {
             let raw = String(r.raw.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "·" : Character($0) }.prefix(160))
             print("\(r.source)  \(r.position)  \(r.field ?? "-")  \(r.reason)")
             print("    \(raw)")
+        }
+    }
+}
+
+/// What the engine keeps current besides the records: the figures' history and the alerts.
+/// Both need every figure of every unit (tens of milliseconds), so after commits they run at most
+/// every few seconds; on the minute they always run, since overdue status moves with the clock.
+final class DerivedFigures {
+    var rules: [AlertRule] = []
+    var history = true
+    static let minGap: TimeInterval = 5
+    private var last = Date.distantPast
+
+    func afterCommit(store: CockpitStore, at: Int64, logger: Logger) {
+        guard Date().timeIntervalSince(last) >= Self.minGap else { return }
+        update(store: store, at: at, logger: logger)
+    }
+
+    func update(store: CockpitStore, at: Int64, logger: Logger) {
+        last = Date()
+        guard let tree = try? store.tree() else { return }
+        if history {
+            do { try store.recordHistory(tree: tree, at: at) } catch { logger.error("history: \(error)") }
+        }
+        if !rules.isEmpty {
+            do {
+                let result = try store.evaluateAlerts(rules: rules, sources: try store.sourceStatuses(now: at), at: at)
+                if !result.transitions.isEmpty {
+                    logger.notice("alerts: \(result.transitions.count) change(s), \(result.active) active")
+                }
+            } catch { logger.error("alerts: \(error)") }
         }
     }
 }

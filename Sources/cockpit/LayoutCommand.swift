@@ -130,7 +130,7 @@ struct LayoutCommand: ParsableCommand {
             let tree = try cockpitStore.tree()
             let u = unit.resolve(in: tree)
             let options = RenderOptions(strings: Strings(language), ascii: ascii)
-            let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings).load(unitID: u.id, window: try store.window())
+            let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog).load(unitID: u.id, window: try store.window())
             var model = CockpitModel(unitID: u.id)
             model.layoutName = name
             print(CockpitScreen(options: options, layouts: catalog).render(model: model, data: data, width: w, height: h).text)

@@ -54,9 +54,12 @@ struct Open: ParsableCommand {
         let options = RenderOptions(strings: Strings(language), ascii: ascii, ambiguousWide: ambiguousWide)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
-        let loader = ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings)
+        let loader = ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog)
         let colorMode: Terminal.ColorMode = (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
 
+        // The demo moves: a simulator feeds it while it is open (a store given with --db is only read).
+        let feed = store.db == nil ? DemoFeed.start(storePath: cockpitStore.path) : nil
+        defer { feed?.stop() }
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
         var model = CockpitModel(unitID: start.id)
@@ -65,6 +68,7 @@ struct Open: ParsableCommand {
                              model: model, tree: tree, fixedAt: fixedAt, since: since)
         let signal = try app.run()
         terminal.stop()
+        feed?.stop()
         if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
     }
 

@@ -35,7 +35,7 @@ struct Snapshot: ParsableCommand {
         let tree = try cockpitStore.tree()
         let u = unit.resolve(in: tree)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
-        let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings).load(unitID: u.id, window: try store.window())
+        let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog).load(unitID: u.id, window: try store.window())
         let canvas = CockpitScreen(options: options, layouts: catalog).render(model: CockpitModel(unitID: u.id), data: data, width: w, height: h)
         print(canvas.text)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CockpitApp
 import CockpitCore
+import CockpitLayout
 import CockpitStore
 import CockpitTerminal
 import CockpitUI
@@ -40,8 +41,18 @@ struct Wall: ParsableCommand {
     @Flag(help: "Draw without colours (also when NO_COLOR is set).")
     var noColor = false
 
+    @Option(help: "The layout each unit is drawn with (a name in the layouts, e.g. wall, or the unit's tier layout with 'tier').")
+    var layout: String = "wall"
+
+    @OptionGroup var layouts: LayoutsOption
+
     func run() throws {
         let env = ProcessInfo.processInfo.environment
+        // Layouts are checked before the terminal is taken: a bad one never starts a wall.
+        let catalog = layouts.catalog()
+        if layout != "tier", catalog[layout] == nil {
+            fail("no layout '\(layout)' (layouts: \(catalog.names.joined(separator: ", ")), or tier)")
+        }
         if let problem = Terminal.check(environment: env) { fail(problem) }
         guard let seconds = Self.parseDuration(rotate), seconds >= 5 else {
             throw ValidationError("--rotate '\(rotate)' must be a duration of at least 5s, e.g. 30s or 2m")
@@ -71,6 +82,7 @@ struct Wall: ParsableCommand {
         defer { terminal.stop() }
         if noQuit { terminal.keysOnly() }
         var loop = WallLoop(terminal: terminal, link: StoreLink(path: path), scope: scope, options: options,
+                            catalog: catalog, layoutName: layout == "tier" ? nil : layout,
                             text: WallText(language), rotateSeconds: seconds, allowQuit: !noQuit,
                             fixedAt: fixedAt, since: since)
         let signal = loop.run()
@@ -149,6 +161,8 @@ struct WallLoop {
     let link: StoreLink
     let scope: String
     let options: RenderOptions
+    let catalog: LayoutCatalog
+    let layoutName: String?
     let text: WallText
     let rotateSeconds: Int
     let allowQuit: Bool
@@ -159,16 +173,20 @@ struct WallLoop {
     static let repaintSeconds: TimeInterval = 300
 
     private var tree: OrgTree?
-    private var rotation: [String] = []
+    /// What the wall shows in turn: the scope, each child, and the incident screen while an alert
+    /// inside the scope is open.
+    private struct Slot: Equatable { var unit: String; var incident: Bool }
+    private var rotation: [Slot] = []
     private var position = 0
     private var data: ScreenData?
     private var version = -1
     private var problem: (reason: String, since: Int64, attempts: Int)?
     private var fatal: String?
 
-    init(terminal: Terminal, link: StoreLink, scope: String, options: RenderOptions, text: WallText,
-         rotateSeconds: Int, allowQuit: Bool, fixedAt: Int64?, since: Int64?) {
-        self.terminal = terminal; self.link = link; self.scope = scope; self.options = options; self.text = text
+    init(terminal: Terminal, link: StoreLink, scope: String, options: RenderOptions, catalog: LayoutCatalog,
+         layoutName: String?, text: WallText, rotateSeconds: Int, allowQuit: Bool, fixedAt: Int64?, since: Int64?) {
+        self.terminal = terminal; self.link = link; self.scope = scope; self.options = options
+        self.catalog = catalog; self.layoutName = layoutName; self.text = text
         self.rotateSeconds = rotateSeconds; self.allowQuit = allowQuit; self.fixedAt = fixedAt; self.since = since
     }
 
@@ -188,13 +206,19 @@ struct WallLoop {
                 return
             }
             fatal = nil
-            if tree?.units != scoped.units {
-                tree = scoped
-                rotation = [scoped.root.id] + scoped.children(of: scoped.root.id).map(\.id)
-                position = min(position, rotation.count - 1)
+            tree = scoped
+            let inside = Set(scoped.units.map(\.id))
+            let open = try store.alerts(activeOnly: true)
+            let alerting = catalog["incident"] != nil && open.contains { inside.contains($0.unit) }
+            let slots = ([scoped.root.id] + scoped.children(of: scoped.root.id).map(\.id)).map { Slot(unit: $0, incident: false) }
+                + (alerting ? [Slot(unit: scoped.root.id, incident: true)] : [])
+            if slots != rotation {
+                let current = rotation.indices.contains(position) ? rotation[position] : nil
+                rotation = slots
+                position = current.flatMap { slots.firstIndex(of: $0) } ?? min(position, slots.count - 1)
             }
-            let loader = ScreenLoader(store: store, tree: scoped, strings: options.strings)
-            var fresh = try loader.load(unitID: rotation[position],
+            let loader = ScreenLoader(store: store, tree: scoped, strings: options.strings, layouts: catalog)
+            var fresh = try loader.load(unitID: rotation[position].unit,
                                         window: FigureWindow(at: fixedAt ?? now(), since: since))
             if let old = data { fresh.changed = fresh.changes(from: old) }
             data = fresh
@@ -281,10 +305,11 @@ struct WallLoop {
 
     func render(width: Int, height: Int) -> Canvas {
         var c: Canvas
-        if let data, let tree {
-            let model = CockpitModel(unitID: data.unit.id)
-            c = CockpitScreen(options: options).render(model: model, data: data, width: width, height: height)
-            _ = tree
+        if let data, tree != nil {
+            var model = CockpitModel(unitID: data.unit.id)
+            let incident = rotation.indices.contains(position) && rotation[position].incident
+            model.layoutName = incident ? "incident" : layoutName
+            c = CockpitScreen(options: options, layouts: catalog).render(model: model, data: data, width: width, height: height)
         } else {
             c = Canvas(width: width, height: height)
             let message = fatal ?? (problem == nil ? text.waiting : "")
