@@ -89,7 +89,7 @@ extension CockpitStore {
             SELECT provider,
                    sum(opened_at <= :at AND (resolved_at IS NULL OR resolved_at > :at)),
                    sum(opened_at <= :at AND (resolved_at IS NULL OR resolved_at > :at) AND due_at < :at),
-                   sum(resolved_at BETWEEN :since AND :at),
+                   sum(coalesce(resolved_at BETWEEN :since AND :at, 0)),
                    sum(CASE WHEN resolved_at BETWEEN :since AND :at THEN resolved_at - opened_at ELSE 0 END)
             FROM quality GROUP BY provider
             """, arguments: ["at": window.at, "since": min(window.daySince, window.at)])
