@@ -718,7 +718,7 @@ MORE_DEPARTMENTS = [
     "区总工会", "区团委", "区科协", "区红十字会", "区气象局",
 ]
 ZONES = (("intake", "A", 0.55), ("approval", "B", 0.25), ("delivery", "C", 0.20))
-ZONE_WINDOWS = {"district": (6, 4, 3), "street": (3, 2, 1)}
+ZONE_WINDOWS = {"district": (3, 2, 2), "street": (1, 1, 1)}
 ITEMS_TOTAL, ITEMS_ONLINE = 358, 342          # 342 / 358 = 95.53 %
 QUALITY_KINDS = ("missing", "wrong", "stale", "inconsistent", "format")
 
@@ -764,7 +764,7 @@ def generate_tickets(rng, n, first_day, cal):
                         if day == now_day and left > now_secs:
                             status, fin = "waiting", None
                     else:
-                        handle = 60 if r < 0.05 else min(3600, rng.expovariate(1 / (300 if zone != "approval" else 540)) + 45)
+                        handle = 60 if r < 0.05 else min(3600, rng.expovariate(1 / {"intake": 380, "approval": 560, "delivery": 200}[zone]) + 45)
                         free[k] = called + handle
                         win = f"{letter}{k + 1:02d}"
                         status, c, fin = ("no_show" if r < 0.05 else "done"), called, called + handle
