@@ -75,10 +75,13 @@ func buildStore(cases: Int, o: Options) throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + s) }
     var t = Date()
-    try run("/usr/bin/env", ["python3", sampleDataDir() + "/generate.py", "--out", dir, "--cases", String(cases),
-                             "--tickets", String(o.tickets), "--calls", String(o.calls),
-                             "--service-days", String(o.serviceDays)], timeout: 7200)
-    log(String(format: "  generated in %.1f s", Date().timeIntervalSince(t)))
+    if !FileManager.default.fileExists(atPath: dir + "/generated") {
+        try run("/usr/bin/env", ["python3", sampleDataDir() + "/generate.py", "--out", dir, "--cases", String(cases),
+                                 "--tickets", String(o.tickets), "--calls", String(o.calls),
+                                 "--service-days", String(o.serviceDays)], timeout: 7200)
+        _ = FileManager.default.createFile(atPath: dir + "/generated", contents: Data())
+        log(String(format: "  generated in %.1f s", Date().timeIntervalSince(t)))
+    }
     let s = try CockpitStore(path: store, mode: .write)
     _ = try s.ingest(kind: .units, file: dir + "/units.csv")
     for y in ["2025", "2026"] { _ = try s.ingest(kind: .calendar, file: dir + "/calendar-\(y).csv") }
