@@ -25,7 +25,8 @@ extension Schema {
                     line INTEGER NOT NULL,
                     PRIMARY KEY (day, hall, id)
                 ) WITHOUT ROWID;
-                CREATE INDEX tickets_by_issue ON tickets (issued_at);
+                -- Covering the flow figures' read of a window's ragged ends.
+                CREATE INDEX tickets_by_issue ON tickets (issued_at, hall, zone, called_at, finished_at, status);
                 -- Per hall, zone and issue day: sums of the tickets issued that day.
                 CREATE TABLE ticket_day (
                     hall TEXT NOT NULL, zone TEXT NOT NULL, day INTEGER NOT NULL,
@@ -47,8 +48,10 @@ extension Schema {
                     at INTEGER NOT NULL, ok INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
                     bucket INTEGER NOT NULL
                 );
-                -- An identical call pushed twice counts once.
-                CREATE UNIQUE INDEX calls_by_time ON calls (at, consumer, provider, interface, latency_ms, ok);
+                -- An identical call pushed twice counts once. Ordered by time and covering the columns
+                -- the figures group by (bucket follows from latency_ms), so today's calls are read
+                -- from the index alone.
+                CREATE UNIQUE INDEX calls_by_time ON calls (at, consumer, provider, bucket, ok, interface, latency_ms);
                 -- Latency histograms per consumer unit and per provider and day (bucket: CallLatency).
                 CREATE TABLE call_unit_day (
                     unit TEXT NOT NULL, day INTEGER NOT NULL, bucket INTEGER NOT NULL,
@@ -79,8 +82,9 @@ extension Schema {
                     rated_at INTEGER NOT NULL, rectified_at INTEGER,
                     rectify_due INTEGER NOT NULL      -- 24:00 of the 15th working day after rated_at
                 ) WITHOUT ROWID;
-                CREATE INDEX ratings_by_time ON ratings (rated_at);
-                CREATE INDEX ratings_poor ON ratings (rated_at) WHERE level <= 2;
+                -- Covering indexes: the window's ratings and the poor ones, without reading the table.
+                CREATE INDEX ratings_by_time ON ratings (rated_at, unit, level);
+                CREATE INDEX ratings_poor ON ratings (rated_at, unit, rectified_at, rectify_due) WHERE level <= 2;
 
                 CREATE TABLE items (
                     department TEXT NOT NULL, item_code TEXT NOT NULL, item_name TEXT NOT NULL,
@@ -95,6 +99,11 @@ extension Schema {
                 CREATE TABLE series_keys (
                     unit TEXT NOT NULL, metric TEXT NOT NULL, PRIMARY KEY (unit, metric)
                 ) WITHOUT ROWID;
+
+                -- case_rollup's key starts with the unit, so "open classes" and "completed between
+                -- two days" scanned the whole roll-up (68k rows at 1M cases, growing with history).
+                -- Keyed by class and day, both read only the rows they count.
+                CREATE INDEX case_rollup_by_class ON case_rollup (k_class, k_day, unit, n, late);
                 """)
         }
     }

@@ -65,16 +65,20 @@ extension CockpitStore {
             }
         }
         for range in days.rawRanges {
+            // Read from the covering index calls_by_time.
+            let key = byProvider ? "provider" : "consumer"
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT provider, consumer, bucket, count(*), sum(ok) FROM calls WHERE at BETWEEN ? AND ?
-                GROUP BY provider, consumer, bucket
+                SELECT \(key), bucket, count(*), sum(ok) FROM calls WHERE at BETWEEN ? AND ? GROUP BY \(key), bucket
                 """, arguments: [range.lowerBound, range.upperBound])
             while let r = try rows.next() {
-                let provider: String = r[0], consumer: String = r[1]
-                let k = byProvider ? provider : consumer
-                out[k, default: .init()].histogram[r[2], default: 0] += r[3] as Int
-                out[k, default: .init()].ok += r[4] as Int
-                if byProvider { callers[provider, default: []].insert(consumer) }
+                let k: String = r[0]
+                out[k, default: .init()].histogram[r[1], default: 0] += r[2] as Int
+                out[k, default: .init()].ok += r[3] as Int
+            }
+            if byProvider {
+                let pairs = try Row.fetchCursor(db, sql: "SELECT DISTINCT provider, consumer FROM calls WHERE at BETWEEN ? AND ?",
+                                                arguments: [range.lowerBound, range.upperBound])
+                while let r = try pairs.next() { callers[r[0], default: []].insert(r[1]) }
             }
         }
         for k in out.keys {
