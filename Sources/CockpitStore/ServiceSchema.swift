@@ -82,9 +82,13 @@ extension Schema {
                     rated_at INTEGER NOT NULL, rectified_at INTEGER,
                     rectify_due INTEGER NOT NULL      -- 24:00 of the 15th working day after rated_at
                 ) WITHOUT ROWID;
-                -- Covering indexes: the window's ratings and the poor ones, without reading the table.
+                -- Covering, partial indexes so that each rating figure reads only what it counts
+                -- (the window's ratings; poor ones still open; poor ones due in the window), not
+                -- every poor rating ever given.
                 CREATE INDEX ratings_by_time ON ratings (rated_at, unit, level);
-                CREATE INDEX ratings_poor ON ratings (rated_at, unit, rectified_at, rectify_due) WHERE level <= 2;
+                CREATE INDEX ratings_poor_unrectified ON ratings (rated_at, unit) WHERE level <= 2 AND rectified_at IS NULL;
+                CREATE INDEX ratings_poor_rectified ON ratings (rectified_at, rated_at, unit) WHERE level <= 2 AND rectified_at IS NOT NULL;
+                CREATE INDEX ratings_poor_due ON ratings (rectify_due, unit, rectified_at) WHERE level <= 2;
 
                 CREATE TABLE items (
                     department TEXT NOT NULL, item_code TEXT NOT NULL, item_name TEXT NOT NULL,

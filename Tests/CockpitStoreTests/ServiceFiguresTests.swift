@@ -269,17 +269,24 @@ final class ServiceFiguresTests: XCTestCase {
         XCTAssertEqual(try f.store.rejects().map { $0.field ?? "" }, ["case", "level", "channel"])
         let a = try all(f)
         // Window: October so far. k1 (Sep 20, open, due Oct 15 24:00) and k2 (due Sep 21 24:00,
-        // rectified Oct 10: late) are before it; k3 and k4 in it.
+        // rectified Oct 10: late) were rated before it; k3 and k4 in it.
         XCTAssertEqual(a["d"]?[Metric.ratingCount], 2)
         XCTAssertEqual(a["d"]?[Metric.ratingPoor], 1)
         XCTAssertEqual(a["d"]?[Metric.ratingPoorOpen], 1)
-        XCTAssertEqual(a["d"]?[Metric.ratingRectifyLate], 1)
         XCTAssertEqual(a["c1"]?[Metric.ratingPoorOpen], 1)
-        XCTAssertEqual(a["c2"]?[Metric.ratingRectifyLate], 1)
+        XCTAssertEqual(a["d"]?[Metric.ratingRectifyLate], 0, "no rectification fell due in October yet")
         XCTAssertEqual(a["s2"]?[Metric.ratingCount], 1)
-        let later = try all(f, at: t("2026-10-16T00:00:01+08:00"))
-        XCTAssertEqual(later["d"]?[Metric.ratingRectifyLate], 2, "k1 is now past its 15 working days")
-        XCTAssertEqual(try all(f, at: t("2026-10-16T00:00:00+08:00"))["d"]?[Metric.ratingRectifyLate], 1)
+        // Since September: k2 fell due on Sep 22 00:00 and was rectified only on Oct 10.
+        let sep = try all(f, since: t("2026-09-01T00:00:00+08:00"))
+        XCTAssertEqual(sep["c2"]?[Metric.ratingRectifyLate], 1)
+        XCTAssertEqual(sep["d"]?[Metric.ratingRectifyLate], 1)
+        XCTAssertEqual(sep["d"]?[Metric.ratingCount], 4)
+        XCTAssertEqual(sep["d"]?[Metric.ratingPoor], 3)
+        // k1 falls due at Oct 16 00:00: late one second later, not at that instant.
+        XCTAssertEqual(try all(f, at: t("2026-10-16T00:00:00+08:00"))["d"]?[Metric.ratingRectifyLate], 0)
+        XCTAssertEqual(try all(f, at: t("2026-10-16T00:00:01+08:00"))["c1"]?[Metric.ratingRectifyLate], 1)
+        // As of Oct 12 12:00, k2 (rectified Oct 10) is closed; k4 (rectified Oct 13) is still open.
+        XCTAssertEqual(try all(f, at: t("2026-10-12T12:00:00+08:00"))["d"]?[Metric.ratingPoorOpen], 2)
     }
 
     func testItemsRates() throws {
