@@ -110,7 +110,7 @@ extension CockpitStore {
             for (z, s) in v { acc[z, default: .init()].add(s) }
         }
         for u in tree.units {
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             (units[u.id] ?? QueueSums()).write(into: &f, part: nil)
             for z in Metric.queueZones { (zones[u.id]?[z] ?? QueueSums()).write(into: &f, part: z) }
             out[u.id] = f

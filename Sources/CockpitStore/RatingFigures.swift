@@ -32,7 +32,7 @@ extension CockpitStore {
         let units = rollUp(leaves, tree: tree, zero: [0, 0, 0, 0]) { acc, v in for i in 0..<4 { acc[i] += v[i] } }
         for u in tree.units {
             let v = units[u.id] ?? [0, 0, 0, 0]
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             f[Metric.ratingCount] = Double(v[0])
             f[Metric.ratingPoor] = Double(v[1])
             f[Metric.ratingPoorOpen] = Double(v[2])

@@ -38,7 +38,7 @@ extension CockpitStore {
         let units = rollUp(leaves, tree: tree, zero: [0, 0, 0, 0, 0, 0]) { acc, v in for i in 0..<6 { acc[i] += v[i] } }
         for u in tree.units {
             let v = units[u.id] ?? [0, 0, 0, 0, 0, 0]
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             for (i, m) in [Metric.casesOpen, Metric.casesOverdue, Metric.casesWarning, Metric.casesSuspended,
                            Metric.casesCompleted, Metric.casesCompletedOverdue].enumerated() { f[m] = v[i] }
             f[Metric.casesOnTimeRate] = ratio(v[4] - v[5], v[4])
@@ -88,7 +88,7 @@ extension CockpitStore {
         let units = rollUp(byHall, tree: tree, zero: QueueSums()) { $0.add($1) }
         let zones = rollUp(byHallZone, tree: tree, zero: [:]) { acc, v in for (z, s) in v { acc[z, default: .init()].add(s) } }
         for u in tree.units {
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             (units[u.id] ?? QueueSums()).write(into: &f, part: nil)
             for z in Metric.queueZones { (zones[u.id]?[z] ?? QueueSums()).write(into: &f, part: z) }
             out[u.id] = f
@@ -111,7 +111,7 @@ extension CockpitStore {
         var quality = QualitySums()
         for q in try qualitySums(db, window: window).values { quality.add(q) }
         for u in tree.units {
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             let lists = merged[u.id] ?? []
             let all = lists.flatMap { $0 }.sorted()
             let okCount = tree.subtree(of: u.id).reduce(0) { $0 + (ok[$1.id] ?? 0) }

@@ -46,7 +46,7 @@ extension CockpitStore {
         }
         let units = rollUp(leaves, tree: tree, zero: [:]) { acc, v in for (m, s) in v { acc[m, default: .init()].add(s) } }
         for u in tree.units {
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             for m in names {
                 let s = units[u.id]?[m] ?? SeriesSums()
                 let names = Metric.seriesFigures(m)

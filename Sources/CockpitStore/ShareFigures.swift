@@ -108,7 +108,7 @@ extension CockpitStore {
         var quality = QualitySums()
         for q in try qualitySums(db, window: window).values { quality.add(q) }
         for u in tree.units {
-            var f = out[u.id] ?? Figures()
+            var f = out.removeValue(forKey: u.id) ?? Figures() // taken out: mutated in place, not copied
             (units[u.id] ?? CallSums()).write(into: &f)
             // Quality issues belong to providers (district departments), not to consumer units.
             if u.id == tree.root.id { quality.write(into: &f) }
