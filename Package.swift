@@ -72,6 +72,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The aggregation benchmark (issue 3): roll-ups vs plain GROUP BY on generated stores.
+        .executableTarget(
+            name: "cockpit-bench",
+            dependencies: ["CockpitCore", "CockpitStore"],
+            path: "Benchmarks/cockpit-bench"
+        ),
         .testTarget(name: "CockpitCoreTests", dependencies: ["CockpitCore"]),
         .testTarget(name: "CockpitStoreTests", dependencies: ["CockpitStore"]),
         .testTarget(name: "CockpitAlertsTests", dependencies: ["CockpitAlerts", "CockpitStore", "CockpitCore",

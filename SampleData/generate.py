@@ -3,7 +3,10 @@
 
     python3 SampleData/generate.py [--out DIR] [--cases N] [--seed S] [--start YYYY-MM-DD] [--check]
 
-Writes units.csv, calendar-2025.csv, calendar-2026.csv, cases.csv, bad/cases-bad.csv.
+Writes units.csv, calendar-2025.csv, calendar-2026.csv, cases.csv, bad/cases-bad.csv, and
+tickets.csv, directory.csv, calls.csv, quality.csv, ratings.csv, items.csv, series.csv
+([--tickets N] [--calls N] [--service-days D] size them; --cases and the seed do not change them
+except ratings.csv, which rates the cases).
 Standard library only. Everything comes from one random.Random(seed) and the fixed "now"
 below, never from the clock, so two runs with the same arguments give byte-identical files.
 The unit and calendar files do not depend on --cases or --seed.
@@ -698,6 +701,205 @@ def verify(out):
     print(f"verified {n:,} cases: unique ids, known units, times <= now, completion and suspension rules")
 
 
+
+# --------------------------------------------------------------------------------------------
+# Hall tickets, data sharing, evaluations, items and scenario series. Drawn from their own
+# random.Random(seed + 1) after the cases, so cases.csv stays byte-identical to earlier versions.
+
+DEFAULT_TICKETS = 20_000
+DEFAULT_CALLS = 30_000
+SERVICE_DAYS = 30            # default span of tickets, calls and series: the last 30 days to NOW
+
+# Further departments of the 2019 最多跑一次 list (42 in all with DEPARTMENTS; names partly made up).
+MORE_DEPARTMENTS = [
+    "区发改局", "区经信局", "区科技局", "区财政局", "区商务局", "区审计局", "区统计局", "区应急管理局",
+    "区农业农村局", "区档案馆", "区机关事务局", "区信访局", "区国资办", "区投资促进局", "区人防办",
+    "区消防救援大队", "区交警大队", "区规划资源分局", "区水利局", "区体育局", "区侨联", "区妇联",
+    "区总工会", "区团委", "区科协", "区红十字会", "区气象局",
+]
+ZONES = (("intake", "A", 0.55), ("approval", "B", 0.25), ("delivery", "C", 0.20))
+ZONE_WINDOWS = {"district": (3, 2, 2), "street": (1, 1, 1)}
+ITEMS_TOTAL, ITEMS_ONLINE = 358, 342          # 342 / 358 = 95.53 %
+QUALITY_KINDS = ("missing", "wrong", "stale", "inconsistent", "format")
+
+
+def fmt_time(day, secs):
+    """Internal day + seconds of day → ISO 8601 with the +08:00 offset."""
+    t = dt.datetime.combine(BASE + dt.timedelta(days=day), dt.time()) + dt.timedelta(seconds=int(secs))
+    return t.isoformat() + OFFSET
+
+
+def now_axis():
+    return (NOW.date() - BASE).days, NOW.hour * 3600 + NOW.minute * 60 + NOW.second
+
+
+def service_days(cal, first_day):
+    now_day, _ = now_axis()
+    return [d for d in range(first_day, now_day + 1) if cal.is_working[d]]
+
+
+def generate_tickets(rng, n, first_day, cal):
+    """Tickets of the district hall and the 8 street halls, simulated as FIFO queues with a fixed
+    number of windows per zone; statuses as of NOW (later events are not yet known)."""
+    halls = [(DISTRICT[0], "district", 3.0)] + [(sid, "street", size) for sid, _, _, size, _ in STREETS]
+    days = service_days(cal, first_day)
+    weight = sum(w for _, _, w in halls) * len(days)
+    now_day, now_secs = now_axis()
+    rows = []
+    for day in days:
+        for hall, tier, w in halls:
+            for (zone, letter, share), windows in zip(ZONES, ZONE_WINDOWS[tier]):
+                count = max(1, round(n * w / weight * share * rng.uniform(0.8, 1.2)))
+                issued = sorted(rng.uniform(8.5 * 3600, 16.9 * 3600) for _ in range(count))
+                free = [8.5 * 3600] * windows
+                for seq, t_issue in enumerate(issued, start=1):
+                    if day == now_day and t_issue > now_secs:
+                        break
+                    k = min(range(windows), key=lambda i: free[i])
+                    called = max(t_issue, free[k]) + rng.uniform(5, 40)
+                    r = rng.random()
+                    if r < 0.02 and called - t_issue > 600:       # gave up waiting
+                        left = t_issue + rng.uniform(600, called - t_issue)
+                        status, c, win, fin = "abandoned", None, "", left
+                        if day == now_day and left > now_secs:
+                            status, fin = "waiting", None
+                    else:
+                        handle = 60 if r < 0.05 else min(3600, rng.expovariate(1 / {"intake": 380, "approval": 560, "delivery": 200}[zone]) + 45)
+                        free[k] = called + handle
+                        win = f"{letter}{k + 1:02d}"
+                        status, c, fin = ("no_show" if r < 0.05 else "done"), called, called + handle
+                        if day == now_day and called > now_secs:
+                            status, c, win, fin = "waiting", None, "", None
+                        elif day == now_day and status == "done" and fin > now_secs:
+                            status, fin = "serving", None
+                        elif status == "no_show":
+                            fin = None
+                    rows.append((f"{letter}{seq:03d}", hall, zone, "窗口业务", fmt_time(day, t_issue),
+                                 fmt_time(day, c) if c is not None else "", win,
+                                 fmt_time(day, fin) if fin is not None else "", status))
+    return rows
+
+
+def departments():
+    return [d[0] for d in DEPARTMENTS] + MORE_DEPARTMENTS
+
+
+def generate_directory(rng):
+    rows = []
+    for dep in departments()[:30]:
+        for k in range(rng.randint(2, 5)):
+            dataset = f"{dep[1:]}数据集{k + 1:02d}"
+            for interface in rng.sample(("query", "verify", "batch"), rng.randint(1, 3)):
+                share = rng.choices(("unconditional", "conditional", "not_shared"), (0.6, 0.32, 0.08))[0]
+                rows.append((dep, dataset, interface, share, f"{dataset}{interface}接口"))
+    return rows
+
+
+def generate_calls(rng, n, first_day, cal, consumers, directory):
+    """Interface calls from communities, parks and streets to the providers of the directory."""
+    providers = sorted({(r[0], r[2]) for r in directory if r[3] != "not_shared"})
+    days = service_days(cal, first_day)
+    now_day, now_secs = now_axis()
+    per_day = n / len(days)
+    seen = set()
+    rows = []
+    for day in days:
+        end = now_secs if day == now_day else 18 * 3600
+        for _ in range(round(per_day * (end - 8 * 3600) / (10 * 3600))):
+            provider, interface = providers[int(rng.random() ** 1.6 * len(providers))]
+            consumer = consumers[int(rng.random() * len(consumers))]
+            secs = int(rng.uniform(8 * 3600, end))
+            latency = int(rng.lognormvariate(4.2, 0.8)) + 1
+            ok = 0 if rng.random() < 0.03 else 1
+            key = (day, secs, consumer, provider, interface, latency, ok)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((f"{interface}-{provider}", provider, consumer, fmt_time(day, secs), ok, latency))
+    return rows
+
+
+def generate_quality(rng, cal, directory):
+    now_day, now_secs = now_axis()
+    rows = []
+    for i in range(1, 241):
+        dep, dataset = rng.choice([(r[0], r[1]) for r in directory])
+        day = now_day - rng.randint(0, 89)
+        opened = rng.uniform(9 * 3600, 17 * 3600)
+        if day == now_day and opened > now_secs:
+            opened = now_secs - 60
+        fix_days = rng.choice((0, 1, 2, 3, 4, 6, 9, 14))
+        fix_day = cal.nth_after(day, fix_days) if cal.is_working[day] else cal.nth_after(day, fix_days + 1)
+        resolved = ""
+        if fix_day < now_day or (fix_day == now_day and rng.random() < 0.5):
+            resolved = fmt_time(fix_day, rng.uniform(9 * 3600, min(17 * 3600, now_secs if fix_day == now_day else 17 * 3600)))
+        if resolved and resolved < fmt_time(day, opened):
+            resolved = fmt_time(day, opened + 1800)
+        rows.append((f"Q{i:04d}", dataset, dep, rng.choice(QUALITY_KINDS), fmt_time(day, opened), "", resolved))
+    return rows
+
+
+def generate_ratings(rng, cal, case_rows):
+    """Evaluations of about a tenth of the completed cases, 0–3 days after completion."""
+    now_day, now_secs = now_axis()
+    i_id, i_status, i_done = CASE_COLUMNS.index("id"), CASE_COLUMNS.index("status"), CASE_COLUMNS.index("completed_at")
+    rows = []
+    for row in case_rows:
+        if row[i_status] != "completed" or rng.random() >= 0.1:
+            continue
+        done = dt.datetime.fromisoformat(row[i_done][:19])
+        rated = (done + dt.timedelta(hours=rng.uniform(1, 72))).replace(microsecond=0)
+        if rated > NOW:
+            continue
+        level = rng.choices((5, 4, 3, 2, 1), (0.85, 0.08, 0.03, 0.02, 0.02))[0]
+        rectified = ""
+        if level <= 2:
+            fix = rated + dt.timedelta(days=rng.choice((1, 3, 7, 12, 18, 25)))
+            if fix <= NOW and rng.random() < 0.85:
+                rectified = fix.isoformat() + OFFSET
+        rows.append((row[i_id], level, rng.choice(("hall", "online", "mobile")), rated.isoformat() + OFFSET, rectified))
+    return rows
+
+
+def generate_items(rng):
+    """358 items over 42 departments, all realised, 342 online (Xiacheng 2019)."""
+    deps = departments()
+    counts = [1] * len(deps)
+    for _ in range(ITEMS_TOTAL - len(deps)):
+        counts[int(rng.random() ** 2 * len(deps))] += 1
+    rows = []
+    for dep, k in zip(deps, counts):
+        for j in range(1, k + 1):
+            rows.append([dep, f"ZD{deps.index(dep) + 1:02d}{j:03d}", f"{dep[1:]}事项{j:03d}", 1, 1])
+    for row in rng.sample(rows, ITEMS_TOTAL - ITEMS_ONLINE):
+        row[4] = 0
+    return rows
+
+
+def generate_series(rng, unit_rows, first_day):
+    """Daily elevator alarms and kitchen violations per community, free parking spaces per park
+    every 2 hours: what community and park cockpits show without new code."""
+    now_day, now_secs = now_axis()
+    rows = []
+    for uid, _, tier, _, _, _ in unit_rows:
+        if tier == "community":
+            base = rng.uniform(0.5, 4)
+            for day in range(first_day, now_day + 1):
+                secs = 8 * 3600 if day < now_day else min(now_secs, 8 * 3600)
+                rows.append((uid, "elevator_alarms", fmt_time(day, secs), int(rng.expovariate(1 / base))))
+                if rng.random() < 0.4:
+                    rows.append((uid, "kitchen_violations", fmt_time(day, secs), rng.randint(0, 3)))
+        elif tier == "park":
+            cap = rng.choice((200, 350, 500))
+            for day in range(first_day, now_day + 1):
+                for h in range(0, 24, 2):
+                    if day == now_day and h * 3600 > now_secs:
+                        break
+                    busy = 0.85 if 9 <= h <= 18 and (BASE + dt.timedelta(days=day)).weekday() < 5 else 0.25
+                    rows.append((uid, "free_parking", fmt_time(day, h * 3600), max(0, int(cap * (1 - busy * rng.uniform(0.8, 1.1))))))
+    return rows
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -708,6 +910,10 @@ def main():
                     help=f"first acceptance day (default {DEFAULT_START}, or {LONG_START} "
                          f"above {LONG_THRESHOLD:,} cases)")
     ap.add_argument("--check", action="store_true", help="re-read cases.csv and verify it")
+    ap.add_argument("--tickets", type=int, default=DEFAULT_TICKETS, help=f"about this many hall tickets (default {DEFAULT_TICKETS})")
+    ap.add_argument("--calls", type=int, default=DEFAULT_CALLS, help=f"about this many interface calls (default {DEFAULT_CALLS})")
+    ap.add_argument("--service-days", type=int, default=SERVICE_DAYS,
+                    help=f"days of tickets, calls and series up to now (default {SERVICE_DAYS})")
     args = ap.parse_args()
     start = args.start or (LONG_START if args.cases > LONG_THRESHOLD else DEFAULT_START)
     if start < BASE:
@@ -727,6 +933,27 @@ def main():
     rows, stats = generate_cases(rng, args.cases, start, unit_weights, cal)
     write_csv(os.path.join(out, "cases.csv"), [CASE_COLUMNS] + rows)
     write_csv(os.path.join(out, "bad", "cases-bad.csv"), bad_rows())
+
+    srng = random.Random(args.seed + 1)
+    first = max(0, now_axis()[0] - args.service_days + 1)
+    tickets = generate_tickets(srng, args.tickets, first, cal)
+    write_csv(os.path.join(out, "tickets.csv"), [("id", "hall", "zone", "service", "issued_at", "called_at", "window",
+                                                  "finished_at", "status")] + tickets)
+    directory = generate_directory(srng)
+    write_csv(os.path.join(out, "directory.csv"), [("provider", "dataset", "interface", "share_type", "name")] + directory)
+    consumers = [r[0] for r in unit_rows if r[2] != "district"]
+    calls = generate_calls(srng, args.calls, first, cal, consumers, directory)
+    write_csv(os.path.join(out, "calls.csv"), [("interface", "provider", "consumer", "at", "ok", "latency_ms")] + calls)
+    quality = generate_quality(srng, cal, directory)
+    write_csv(os.path.join(out, "quality.csv"), [("id", "dataset", "provider", "kind", "opened_at", "due_at", "resolved_at")] + quality)
+    ratings = generate_ratings(srng, cal, rows)
+    write_csv(os.path.join(out, "ratings.csv"), [("case", "level", "channel", "rated_at", "rectified_at")] + ratings)
+    items = generate_items(srng)
+    write_csv(os.path.join(out, "items.csv"), [("department", "item_code", "item_name", "realised", "online")] + items)
+    series = generate_series(srng, unit_rows, max(0, now_axis()[0] - min(args.service_days, 60) + 1))
+    write_csv(os.path.join(out, "series.csv"), [("unit", "metric", "at", "value")] + series)
+    print(f"tickets {len(tickets):,}, directory {len(directory):,}, calls {len(calls):,}, quality {len(quality):,}, "
+          f"ratings {len(ratings):,}, items {len(items):,} ({len({r[0] for r in items})} departments), series {len(series):,}")
 
     n = len(rows)
     mix = ", ".join(f"{s} {stats['status'].get(s, 0):,} ({100 * stats['status'].get(s, 0) / n:.1f}%)"

@@ -7,7 +7,7 @@ import Glibc
 /// The demo store: built once from SampleData/ so that `swift run cockpit` shows a real district.
 public enum Demo {
     /// Bump when SampleData changes so that an old demo store is rebuilt.
-    public static let version = "1"
+    public static let version = "2"
 
     public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
@@ -57,7 +57,11 @@ public enum Demo {
         return path
     }
 
-    /// Ingests SampleData/ (units, every calendar-*.csv, cases) into a new store at `path`.
+    /// The other kinds of SampleData/, in an order that satisfies their references (ratings after cases).
+    public static let serviceKinds: [IngestKind] = [.tickets, .directory, .calls, .quality, .ratings, .items, .series]
+
+    /// Ingests SampleData/ (units, every calendar-*.csv, cases, then each of `serviceKinds` whose
+    /// file is there) into a new store at `path`.
     /// `now` stamps the ingest (the data's "as of"), fixed in tests so that snapshots are stable.
     @discardableResult
     public static func build(at path: String, from dir: String, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int {
@@ -67,6 +71,10 @@ public enum Demo {
             .filter { $0.hasPrefix("calendar-") && $0.hasSuffix(".csv") }.sorted()
         for f in calendars { _ = try store.ingest(kind: .calendar, file: dir + "/" + f, now: now) }
         let cases = try store.ingest(kind: .cases, file: dir + "/cases.csv", now: now).accepted
+        for kind in serviceKinds {
+            let file = dir + "/" + kind.rawValue + ".csv"
+            if FileManager.default.fileExists(atPath: file) { _ = try store.ingest(kind: kind, file: file, now: now) }
+        }
         try store.setMeta("demo_version", version)
         try store.close()
         return cases

@@ -9,12 +9,15 @@ public enum MetricKind: String, Sendable {
     public static let flowNames: Set<String> = [
         "cases.completed", "cases.completed_overdue", "cases.on_time_rate",
         "queue.avg_wait_s", "queue.avg_handle_s", "queue.served", "queue.no_show_rate", "queue.abandon_rate",
-        "share.calls", "share.success_rate", "share.p95_latency_ms", "share.consumers", "share.mean_fix_s",
+        "share.calls", "share.success_rate", "share.p95_latency_ms", "share.consumers", "share.mttf_h",
         "rating.count", "rating.poor", "rating.rectify_late",
     ]
 
     public static func of(_ metric: String) -> MetricKind {
-        flowNames.contains(Metric.base(of: metric)) ? .flow : .stock
+        let base = Metric.base(of: metric)
+        // A series' change over the window is a flow; its latest value, min and max are levels.
+        if base.hasPrefix("series."), base.hasSuffix(".delta") { return .flow }
+        return flowNames.contains(base) ? .flow : .stock
     }
 }
 

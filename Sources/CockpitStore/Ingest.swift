@@ -5,7 +5,7 @@ import GRDBSQLite
 
 /// What one file brings in.
 public enum IngestKind: String, CaseIterable, Sendable {
-    case units, calendar, cases
+    case units, calendar, cases, tickets, directory, calls, quality, ratings, items, series
 
     var required: [String] {
         switch self {
@@ -13,6 +13,13 @@ public enum IngestKind: String, CaseIterable, Sendable {
         case .calendar: ["date", "kind"]
         case .cases: ["id", "unit", "department", "item_code", "item_name", "channel", "accepted_at",
                       "promised_days", "status", "completed_at", "suspensions"]
+        case .tickets: ["id", "hall", "zone", "service", "issued_at", "called_at", "window", "finished_at", "status"]
+        case .directory: ["provider", "dataset", "interface", "share_type"]
+        case .calls: ["interface", "provider", "consumer", "at", "ok", "latency_ms"]
+        case .quality: ["id", "dataset", "provider", "kind", "opened_at", "due_at", "resolved_at"]
+        case .ratings: ["case", "level", "channel", "rated_at", "rectified_at"]
+        case .items: ["department", "item_code", "item_name", "realised", "online"]
+        case .series: ["unit", "metric", "at", "value"]
         }
     }
 
@@ -20,7 +27,8 @@ public enum IngestKind: String, CaseIterable, Sendable {
         switch self {
         case .units: ["code", "made_up"]
         case .calendar: ["note"]
-        case .cases: []
+        case .directory: ["name"]
+        default: []
         }
     }
 }
@@ -144,7 +152,21 @@ extension CockpitStore {
             let calendar = try self.calendar()
             guard let tree else { throw IngestFileError(description: "\(file): the store has no units yet: ingest --kind units first") }
             return CasesConsumer(file: file, source: source, tree: tree, rules: CaseRules(calendar: calendar))
+        case .tickets: return TicketsConsumer(file: file, source: source, tree: try requireTree(file))
+        case .directory: return DirectoryConsumer(file: file, source: source)
+        case .calls: return CallsConsumer(file: file, source: source, tree: try requireTree(file))
+        case .quality: return QualityConsumer(file: file, source: source, calendar: try calendar())
+        case .ratings: return RatingsConsumer(file: file, source: source, calendar: try calendar())
+        case .items: return ItemsConsumer(file: file, source: source)
+        case .series: return SeriesConsumer(file: file, source: source, tree: try requireTree(file))
         }
+    }
+
+    private func requireTree(_ file: String) throws -> OrgTree {
+        guard let tree = try? self.tree() else {
+            throw IngestFileError(description: "\(file): the store has no units yet: ingest --kind units first")
+        }
+        return tree
     }
 }
 

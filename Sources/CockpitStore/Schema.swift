@@ -22,6 +22,7 @@ enum Schema {
         registerAlerts(&m)
         registerHistory(&m)
         registerSources(&m)
+        registerServices(&m)
         return m
     }
 

@@ -12,6 +12,13 @@ struct Ingest: ParsableCommand {
               calendar: date,kind                       kind: holiday or workday
               cases:    id,unit,department,item_code,item_name,channel,accepted_at,promised_days,
                         status,completed_at,suspensions  (suspensions: FROM/TO;FROM/TO, open: FROM/)
+              tickets:  id,hall,zone,service,issued_at,called_at,window,finished_at,status
+              directory: provider,dataset,interface,share_type[,name]
+              calls:    interface,provider,consumer,at,ok,latency_ms
+              quality:  id,dataset,provider,kind,opened_at,due_at,resolved_at   (due_at may be empty)
+              ratings:  case,level,channel,rated_at,rectified_at   (the case must be stored already)
+              items:    department,item_code,item_name,realised,online
+              series:   unit,metric,at,value
             A case pushed again with the same id replaces the earlier one. Bad rows are rejected
             with their line and reason, kept in the store's rejects table, and do not stop the rest.
             Exit status: 0 done (1 with --strict if anything was rejected), 2 the file cannot be read.
@@ -21,7 +28,7 @@ struct Ingest: ParsableCommand {
     @Option(help: "The SQLite store (created if missing).")
     var db: String
 
-    @Option(help: "What the file holds: units, calendar or cases.")
+    @Option(help: "What the file holds: units, calendar, cases, tickets, directory, calls, quality, ratings, items or series.")
     var kind: String
 
     @Flag(help: "Exit 1 if any row was rejected.")

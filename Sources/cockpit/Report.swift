@@ -32,6 +32,8 @@ struct Report: ParsableCommand {
         let window = try store.window()
         let all = try cockpitStore.figures(tree: tree, window: window)
         let children = tree.children(of: u.id)
+        let names = Metric.reported + (try cockpitStore.seriesNames()).flatMap(Metric.seriesFigures)
+        let providers = try cockpitStore.providerFigures(window: window)
         let listed = self.all ? tree.units : [u] + children
         switch format {
         case "csv":
@@ -42,30 +44,39 @@ struct Report: ParsableCommand {
             // The usual shape, plus "units": every unit of the tree with its figures.
             let every = tree.units.map { x in
                 "{\"unit\":{\"id\":\(JSON.string(x.id)),\"name\":\(JSON.string(x.name)),\"tier\":\(JSON.string(x.tier.rawValue))},\"metrics\":{"
-                    + Metric.reported.map { "\(JSON.string($0)):\(JSON.number(all[x.id]?[$0]))" }.joined(separator: ",") + "}}"
+                    + names.map { "\(JSON.string($0)):\(JSON.number(all[x.id]?[$0]))" }.joined(separator: ",") + "}}"
             }
-            print(json(u, all: all, children: children, window: window).dropLast() + ",\"units\":[\(every.joined(separator: ","))]}")
+            print(json(u, all: all, children: children, window: window, names: names, providers: providers).dropLast()
+                  + ",\"units\":[\(every.joined(separator: ","))]}")
         case "json":
-            print(json(u, all: all, children: children, window: window))
+            print(json(u, all: all, children: children, window: window, names: names, providers: providers))
         default:
-            print(text(u, all: all, children: self.all ? tree.units.filter { $0.id != u.id } : children, window: window))
+            print(text(u, all: all, children: self.all ? tree.units.filter { $0.id != u.id } : children, window: window,
+                       names: names, providers: providers))
         }
     }
 
-    func json(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow) -> String {
+    func json(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow, names: [String],
+              providers: [String: Figures]) -> String {
         func unitJSON(_ u: OrgUnit) -> String {
             "{\"id\":\(JSON.string(u.id)),\"name\":\(JSON.string(u.name)),\"tier\":\(JSON.string(u.tier.rawValue))}"
         }
         func metrics(_ f: Figures?) -> String {
-            "{" + Metric.reported.map { "\(JSON.string($0)):\(JSON.number(f?[$0]))" }.joined(separator: ",") + "}"
+            "{" + names.map { "\(JSON.string($0)):\(JSON.number(f?[$0]))" }.joined(separator: ",") + "}"
         }
         let kids = children.map { "{\"unit\":\(unitJSON($0)),\"metrics\":\(metrics(all[$0.id]))}" }.joined(separator: ",")
+        // Provider departments (谁提供谁负责), by name.
+        let provs = providers.keys.sorted().map { p in
+            "{\"provider\":\(JSON.string(p)),\"metrics\":{"
+                + Metric.providerFigures.map { "\(JSON.string($0)):\(JSON.number(providers[p]?[$0]))" }.joined(separator: ",") + "}}"
+        }.joined(separator: ",")
         return "{\"unit\":\(unitJSON(u)),\"at\":\(JSON.string(LocalTime.iso(window.at))),\"since\":\(JSON.string(LocalTime.iso(window.since))),"
-            + "\"metrics\":\(metrics(all[u.id])),\"children\":[\(kids)]}"
+            + "\"day_since\":\(JSON.string(LocalTime.iso(window.daySince))),"
+            + "\"metrics\":\(metrics(all[u.id])),\"children\":[\(kids)],\"providers\":[\(provs)]}"
     }
 
-    func text(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow) -> String {
-        let names = Metric.reported
+    func text(_ u: OrgUnit, all: [String: Figures], children: [OrgUnit], window: FigureWindow, names: [String],
+              providers: [String: Figures]) -> String {
         let nameW = max(12, ([u] + children).map { Text.width($0.name) + Text.width($0.id) + 3 }.max() ?? 12)
         let colW = names.map { max(10, $0.count + 2) }
         var lines = ["\(u.name) (\(u.id), \(u.tier.rawValue))  at \(LocalTime.iso(window.at))  since \(LocalTime.iso(window.since))", ""]
@@ -79,6 +90,17 @@ struct Report: ParsableCommand {
         lines.append(row(u))
         if !children.isEmpty { lines.append("") }
         lines += children.map(row)
+        if !providers.isEmpty {
+            let pNames = Metric.providerFigures
+            let pW = max(12, providers.keys.map { Text.width($0) + 2 }.max() ?? 12)
+            let pColW = pNames.map { max(10, $0.count + 2) }
+            lines += ["", Text.pad("provider", pW) + zip(pNames, pColW).map { Text.pad($0.0, $0.1, align: .right) }.joined()]
+            for p in providers.keys.sorted() {
+                lines.append(Text.pad(p, pW) + zip(pNames, pColW).map { name, w in
+                    Text.pad(name.hasSuffix("rate") ? Format.percent(providers[p]?[name]) : Format.count(providers[p]?[name]), w, align: .right)
+                }.joined())
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

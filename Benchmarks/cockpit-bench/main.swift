@@ -1,0 +1,173 @@
+import CockpitCore
+import CockpitStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// cockpit-bench: the aggregation benchmark of issue 3.
+///
+///     swift run -c release cockpit-bench [--cases 100000,1000000] [--tickets 200000] [--calls 1000000]
+///                                         [--runs 30] [--work /tmp/cockpit-bench]
+///
+/// For each size it generates SampleData (SampleData/generate.py) into the work folder, ingests it
+/// into a store once (kept for later runs), and then times, warm, side by side:
+///   figures   store.figures(tree:window:) — every figure of every unit, from the roll-ups;
+///   recount   store.recountFigures(tree:window:) — the same figures by plain GROUP BY queries over
+///             the raw tables (exact p95 by sorting every latency);
+/// and checks that both agree for the district and its 8 streets. Prints a table.
+
+struct Options {
+    var cases = [100_000, 1_000_000]
+    var tickets = 200_000
+    var calls = 1_000_000
+    var runs = 30
+    var work = NSTemporaryDirectory() + "cockpit-bench"
+    var serviceDays = 400
+    var at = "2026-11-20T16:00:00+08:00"
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = CommandLine.arguments.dropFirst().makeIterator()
+    while let a = args.next() {
+        guard let v = args.next() else { fatalError("\(a) needs a value") }
+        switch a {
+        case "--cases": o.cases = v.split(separator: ",").map { Int($0)! }
+        case "--tickets": o.tickets = Int(v)!
+        case "--calls": o.calls = Int(v)!
+        case "--runs": o.runs = Int(v)!
+        case "--work": o.work = v
+        case "--service-days": o.serviceDays = Int(v)!
+        case "--at": o.at = v
+        default: fatalError("unknown option \(a)")
+        }
+    }
+    return o
+}
+
+/// Runs a child process to completion (terminationHandler + semaphore, with a timeout).
+func run(_ exe: String, _ args: [String], timeout: Double) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardInput = FileHandle.nullDevice
+    let done = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in done.signal() }
+    try p.run()
+    if done.wait(timeout: .now() + timeout) == .timedOut {
+        p.terminate()
+        throw StoreError("\(exe) \(args.joined(separator: " ")) took longer than \(Int(timeout)) s")
+    }
+    guard p.terminationStatus == 0 else { throw StoreError("\(exe) \(args.joined(separator: " ")) exited \(p.terminationStatus)") }
+}
+
+func sampleDataDir() -> String {
+    let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return here.appendingPathComponent("SampleData").path
+}
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// Builds (once) the store of one size and returns its path.
+func buildStore(cases: Int, o: Options) throws -> String {
+    let dir = "\(o.work)/c\(cases)-t\(o.tickets)-k\(o.calls)-d\(o.serviceDays)"
+    let store = dir + "/store.sqlite"
+    if FileManager.default.fileExists(atPath: dir + "/done") { return store }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + s) }
+    var t = Date()
+    if !FileManager.default.fileExists(atPath: dir + "/generated") {
+        try run("/usr/bin/env", ["python3", sampleDataDir() + "/generate.py", "--out", dir, "--cases", String(cases),
+                                 "--tickets", String(o.tickets), "--calls", String(o.calls),
+                                 "--service-days", String(o.serviceDays)], timeout: 7200)
+        _ = FileManager.default.createFile(atPath: dir + "/generated", contents: Data())
+        log(String(format: "  generated in %.1f s", Date().timeIntervalSince(t)))
+    }
+    let s = try CockpitStore(path: store, mode: .write)
+    _ = try s.ingest(kind: .units, file: dir + "/units.csv")
+    for y in ["2025", "2026"] { _ = try s.ingest(kind: .calendar, file: dir + "/calendar-\(y).csv") }
+    for kind in [IngestKind.cases, .tickets, .directory, .calls, .quality, .ratings, .items, .series] {
+        t = Date()
+        let r = try s.ingest(kind: kind, file: dir + "/\(kind.rawValue).csv")
+        log(String(format: "  %@: %d rows in %.1f s (%.0f rows/s), %d rejected", kind.rawValue, r.accepted,
+                   r.seconds, Double(r.accepted) / max(r.seconds, 0.001), r.rejected))
+        _ = t
+    }
+    try s.close()
+    _ = FileManager.default.createFile(atPath: dir + "/done", contents: Data())
+    return store
+}
+
+/// CPU time of the whole process (GRDB reads on its own queue's thread), in ms.
+func cpuMS() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
+}
+
+/// Median and p95 wall-clock ms, and median CPU ms, of warm runs. The CPU time is shown because
+/// the machine is shared: on a busy machine wall-clock time includes waiting for a core.
+func time(_ runs: Int, _ body: () throws -> Void) rethrows -> (median: Double, p95: Double, cpu: Double) {
+    try body() // warm
+    var ms: [Double] = [], cpu: [Double] = []
+    for _ in 0..<runs {
+        let t = DispatchTime.now().uptimeNanoseconds
+        let c = cpuMS()
+        try body()
+        cpu.append(cpuMS() - c)
+        ms.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+    }
+    ms.sort(); cpu.sort()
+    return (ms[ms.count / 2], ms[min(ms.count - 1, (ms.count * 95 + 99) / 100 - 1)], cpu[cpu.count / 2])
+}
+
+let o = parseOptions()
+guard let at = LocalTime.parse(o.at) else { fatalError("--at: not a time") }
+var lines: [String] = []
+func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+let header = [pad("cases", 10), pad("tickets", 9), pad("calls", 9), pad("figures ms", 11), pad("p95 ms", 8), pad("cpu ms", 8),
+              pad("recount ms", 11), pad("p95 ms", 8), pad("cpu ms", 8), pad("ratio", 7), pad("agree", 6)].joined(separator: " ")
+lines.append(header)
+var medians: [Double] = []
+for n in o.cases {
+    log("size \(n) cases …")
+    let path = try buildStore(cases: n, o: o)
+    let store = try CockpitStore(path: path, mode: .read)
+    let tree = try store.tree()
+    let window = FigureWindow(at: at)
+    let caseCount = try store.caseCount()
+    let (tickets, calls) = try store.reader.read { db in
+        (try Int.fetchOne(db, sql: "SELECT count(*) FROM tickets") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM calls") ?? 0)
+    }
+    var fast: [String: Figures] = [:], slow: [String: Figures] = [:]
+    let f = try time(o.runs) { fast = try store.figures(tree: tree, window: window) }
+    let r = try time(max(3, o.runs / 6)) { slow = try store.recountFigures(tree: tree, window: window) }
+    // The district screen and its 8 streets: every reported figure must agree.
+    var disagree: [String] = []
+    for u in [tree.root] + tree.children(of: tree.root.id) {
+        for m in Metric.reported {
+            var b = slow[u.id]?[m]
+            if m == Metric.shareP95Latency { b = b.map { Double(CallLatency.upper(CallLatency.bucket(Int($0)))) } }
+            let a = fast[u.id]?[m]
+            let same = (a == nil && b == nil) || (a != nil && b != nil && abs(a! - b!) <= 1e-9 * max(1, abs(b!)))
+            if !same { disagree.append("\(u.id) \(m): \(a.map { "\($0)" } ?? "nil") vs \(b.map { "\($0)" } ?? "nil")") }
+        }
+    }
+    for d in disagree.prefix(10) { log("  DISAGREE " + d) }
+    medians.append(f.median)
+    lines.append([pad(String(caseCount), 10), pad(String(tickets), 9), pad(String(calls), 9),
+                  pad(String(format: "%.2f", f.median), 11), pad(String(format: "%.2f", f.p95), 8), pad(String(format: "%.2f", f.cpu), 8),
+                  pad(String(format: "%.1f", r.median), 11), pad(String(format: "%.1f", r.p95), 8), pad(String(format: "%.1f", r.cpu), 8),
+                  pad(String(format: "%.0f×", r.median / f.median), 7), pad(disagree.isEmpty ? "yes" : "NO", 6)].joined(separator: " "))
+    print(lines.last!)
+}
+print("")
+print(lines.joined(separator: "\n"))
+if medians.count > 1, let lo = medians.min(), let hi = medians.max() {
+    print(String(format: "figures() largest / smallest median: %.2f×", hi / lo))
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+    print("load average at the end: " + (load ?? "?"))
+}
+print("at \(o.at), window: cases since the start of the month, hall and sharing since the start of the day; \(o.runs) warm runs each")
