@@ -53,6 +53,7 @@ public struct ScreenLoader {
         let inside = Set(tree.subtree(of: unit.id).map(\.id))
         data.alerts = try store.alerts(activeOnly: true).filter { inside.contains($0.unit) }
         data.sources = try store.sourceStatuses(now: window.at)
+        data.boards = try store.hallBoards(under: unit.id, tree: tree, at: window.at)
         data.history = try history(unit: unit.id, at: window.at)
         return data
     }
