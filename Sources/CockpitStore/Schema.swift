@@ -19,6 +19,7 @@ enum Schema {
         var m = DatabaseMigrator()
         registerV1(&m)
         // Later steps, each registered by the file of the records it adds, in this order:
+        registerCaseAbnormal(&m)
         return m
     }
 
