@@ -14,7 +14,7 @@ struct Cockpit: ParsableCommand {
             Without a subcommand, opens the cockpit on a unit. Without --db it opens the demo: a store
             built once from SampleData/ at $XDG_DATA_HOME/cockpit/demo.sqlite.
             """,
-        subcommands: [Open.self, Ingest.self, Report.self, Cases.self, Snapshot.self],
+        subcommands: [Open.self, Ingest.self, Report.self, Cases.self, Case.self, Snapshot.self],
         defaultSubcommand: Open.self
     )
 }
