@@ -209,14 +209,47 @@ public struct CSVRecord {
         }
         func endField() {
             // ASCII (most fields: ids, codes, times) needs no validation.
-            if highBit & 0x80 != 0, error == nil {
-                let f = UnsafeBufferPointer(start: bytes + fieldStart, count: count - fieldStart)
-                if String(validating: f, as: UTF8.self) == nil { error = "field \(ends.count + 1) is not valid UTF-8" }
+            if highBit & 0x80 != 0, error == nil,
+               !Self.isValidUTF8(UnsafeBufferPointer(start: bytes + fieldStart, count: count - fieldStart)) {
+                error = "field \(ends.count + 1) is not valid UTF-8"
             }
             ends.append(count)
             fieldStart = count
             highBit = 0
         }
+        /// UTF-8 as Unicode defines it (no overlongs, no surrogates, at most U+10FFFF), checked in
+        /// place: the field's Chinese text costs no String.
+        static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                var need = 0
+                var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+                switch c {
+                case 0xC2...0xDF: need = 1
+                case 0xE0: need = 2; lo = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: need = 2
+                case 0xED: need = 2; hi = 0x9F
+                case 0xF0: need = 3; lo = 0x90
+                case 0xF1...0xF3: need = 3
+                case 0xF4: need = 3; hi = 0x8F
+                default: return false
+                }
+                guard i + need < n else { return false }   // truncated sequence
+                let c1 = b[i + 1]
+                guard c1 >= lo, c1 <= hi else { return false }
+                var k = 2
+                while k <= need {
+                    guard b[i + k] & 0xC0 == 0x80 else { return false }
+                    k += 1
+                }
+                i += need + 1
+            }
+            return true
+        }
+
         func reset() {
             count = 0; fieldStart = 0; highBit = 0; error = nil
             ends.removeAll(keepingCapacity: true)

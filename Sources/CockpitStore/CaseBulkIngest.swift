@@ -37,12 +37,13 @@ extension CockpitStore {
             }
 
             if bulk {
-                try db.execute(sql: "PRAGMA synchronous = OFF")
+                // A bigger page cache and in-memory sorting for the index builds at the end.
+                try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
                 try CaseIndexes.drop(db)
             }
             defer {
                 if db.isInsideTransaction { try? db.rollback() }
-                if bulk { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                if bulk { try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT") }
             }
 
             try reader.forEachRecord { rec in

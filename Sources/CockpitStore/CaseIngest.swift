@@ -59,12 +59,20 @@ extension UnsafeBufferPointer where Element == UInt8 {
 /// Unit ids looked up by their bytes (no String per row): FNV-1a hash, then a byte compare.
 struct UnitTable {
     let ids: [String]
+    /// Each id's bytes, allocated once and never freed (a tree has a few hundred units): they
+    /// are bound to statements without a copy.
+    let bytes: [UnsafeBufferPointer<UInt8>]
     private var byHash: [UInt64: [Int]] = [:]
     private let idBytes: [[UInt8]]
 
     init(tree: OrgTree) {
         ids = tree.units.map(\.id)
         idBytes = ids.map { Array($0.utf8) }
+        bytes = idBytes.map { b in
+            let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, b.count))
+            _ = p.initialize(from: b)
+            return UnsafeBufferPointer(rebasing: p[0..<b.count])
+        }
         for (i, b) in idBytes.enumerated() { byHash[Self.hash(b.withUnsafeBufferPointer { $0 }), default: []].append(i) }
     }
 
@@ -93,7 +101,10 @@ final class CasesConsumer: BatchConsumer {
 
     /// Roll-up keys with the unit as its index in `units`.
     private struct RollupKey: Hashable { var unit: Int; var caseClass: Int; var day: Int32 }
-    private struct RollupDelta { var n = 0; var late = 0; var outside = 0 }
+    private struct RollupDelta {
+        var n = 0, late = 0, outside = 0
+        mutating func add(n: Int, late: Int, outside: Int) { self.n += n; self.late += late; self.outside += outside }
+    }
     private struct AbnormalKey: Hashable { var unit: Int; var err: Bool; var flag: Bool; var stallDay: Int32; var latestDay: Int32 }
     private var deltas: [RollupKey: RollupDelta] = [:]
     private var abnormalDeltas: [AbnormalKey: Int] = [:]
@@ -235,9 +246,8 @@ final class CasesConsumer: BatchConsumer {
 
     private func count(unit: Int, keys: DerivedKeys, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, sign: Int) {
         let key = RollupKey(unit: unit, caseClass: keys.caseClass.rawValue, day: keys.day)
-        deltas[key, default: .init()].n += sign
-        if keys.late { deltas[key, default: .init()].late += sign }
-        if keys.deadline.outsideCalendar { deltas[key, default: .init()].outside += sign }
+        let late = keys.late ? sign : 0, outside = keys.deadline.outsideCalendar ? sign : 0
+        deltas[key, default: .init()].add(n: sign, late: late, outside: outside)
         abnormalDeltas[Self.abnormalKey(unit: unit, masks: masks, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt), default: 0] += sign
     }
 
@@ -247,6 +257,17 @@ final class CasesConsumer: BatchConsumer {
             ? AbnormalKey(unit: unit, err: true, flag: masks.flags != 0, stallDay: 0, latestDay: 0)
             : AbnormalKey(unit: unit, err: false, flag: masks.flags != 0, stallDay: stallDay ?? .max, latestDay: LocalTime.day(of: latestAt))
     }
+
+    /// Channel and status names as bytes that live as long as the program: bound without a copy.
+    nonisolated(unsafe) static let words: [String: UnsafeBufferPointer<UInt8>] = {
+        var out: [String: UnsafeBufferPointer<UInt8>] = [:]
+        for w in ServiceCase.Channel.allCases.map(\.rawValue) + ServiceCase.Status.allCases.map(\.rawValue) {
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.utf8.count)
+            _ = b.initialize(from: w.utf8)
+            out[w] = UnsafeBufferPointer(b)
+        }
+        return out
+    }()
 
     static let insertSQL = """
         INSERT INTO cases (id, unit, department, item_code, item_name, channel, accepted_at, promised_days, status,
@@ -259,14 +280,14 @@ final class CasesConsumer: BatchConsumer {
                           itemCode: UnsafeBufferPointer<UInt8>, itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts,
                           keys: DerivedKeys, pushedAt: Int64, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, line: Int) {
         bindBytes(st, 1, id)
-        bindText(st, 2, units.ids[unit])
+        bindStatic(st, 2, units.bytes[unit])
         bindBytes(st, 3, department)
         bindBytes(st, 4, itemCode)
         bindBytes(st, 5, itemName)
-        bindText(st, 6, facts.channel.rawValue)
+        bindStatic(st, 6, Self.words[facts.channel.rawValue]!)
         sqlite3_bind_int64(st, 7, facts.acceptedAt)
         sqlite3_bind_int64(st, 8, Int64(facts.promisedDays))
-        bindText(st, 9, facts.status.rawValue)
+        bindStatic(st, 9, Self.words[facts.status.rawValue]!)
         if let c = facts.completedAt { sqlite3_bind_int64(st, 10, c) } else { sqlite3_bind_null(st, 10) }
         bindText(st, 11, facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions))
         sqlite3_bind_int64(st, 12, keys.deadline.instant)
@@ -274,7 +295,7 @@ final class CasesConsumer: BatchConsumer {
         sqlite3_bind_int64(st, 14, Int64(keys.caseClass.rawValue))
         sqlite3_bind_int64(st, 15, Int64(keys.day))
         sqlite3_bind_int64(st, 16, keys.late ? 1 : 0)
-        bindBytes(st, 17, UnsafeBufferPointer(sourceBytes))
+        bindStatic(st, 17, UnsafeBufferPointer(sourceBytes))
         sqlite3_bind_int64(st, 18, Int64(line))
         sqlite3_bind_int64(st, 19, pushedAt)
         sqlite3_bind_int64(st, 20, timeKeys.latestAt)
@@ -424,6 +445,16 @@ private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self
 @inline(__always) func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String) {
     var text = text
     text.withUTF8 { bindBytes(stmt, index, $0) }
+}
+
+/// SQLITE_STATIC: the bytes outlive the statement's use of them (no copy).
+private let sqliteStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
+@inline(__always) func bindStatic(_ stmt: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return bindBytes(stmt, index, bytes) }
+    base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+        _ = sqlite3_bind_text(stmt, index, $0, Int32(bytes.count), sqliteStatic)
+    }
 }
 
 /// Binds bytes as text; SQLite copies them (they live in a reader's buffer that moves on).

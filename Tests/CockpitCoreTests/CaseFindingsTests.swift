@@ -172,3 +172,22 @@ final class CaseFindingsTests: XCTestCase {
         XCTAssertEqual(Set(CaseFinding.Code.allCases.map(\.bit)).count, CaseFinding.Code.allCases.count)
     }
 }
+
+/// The in-place UTF-8 check of the CSV reader agrees with the standard library's on every
+/// byte pattern that matters (every 1–2 byte sequence, all lead bytes with edge continuations).
+final class UTF8CheckTests: XCTestCase {
+    func check(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
+        let expected = String(validating: bytes, as: UTF8.self) != nil
+        let got = bytes.withUnsafeBufferPointer { CSVRecord.Storage.isValidUTF8($0) }
+        XCTAssertEqual(got, expected, "\(bytes.map { String($0, radix: 16) })", file: file, line: line)
+    }
+
+    func testAgreesWithTheStandardLibrary() {
+        for a in 0...255 { check([UInt8(a)]) }
+        for a in 0x80...0xFF { for b in 0...255 { check([UInt8(a), UInt8(b)]) } }
+        let edges: [UInt8] = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF]
+        for a in 0xE0...0xF4 { for b in edges { for c in edges { check([UInt8(a), b, c]); for d in edges { check([UInt8(a), b, c, d]) } } } }
+        check(Array("下城区 武林街道".utf8))
+        check(Array("下城区".utf8).dropLast())
+    }
+}
