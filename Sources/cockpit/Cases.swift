@@ -139,7 +139,7 @@ func showCase(id: String, store: StoreOptions, format: String, lang: String) thr
     if !c.suspensions.isEmpty { print("suspensions \(ServiceCase.Suspension.format(c.suspensions))") }
     print("\npushes (\(d.pushes.count)):")
     for p in d.pushes {
-        print("  \(LocalTime.iso(p.pushedAt))  " + Text.pad(p.status.rawValue, 10) + Text.pad(p.unit, 28) + Text.pad(p.department, 18) + "\(p.source):\(p.line)")
+        print("  \(LocalTime.iso(p.pushedAt))  " + Text.pad(p.status.rawValue, 10) + Text.pad(p.unit, 28) + Text.pad(p.department, 18) + "  \(p.source):\(p.line)")
     }
     print("\nfindings as of \(LocalTime.iso(at)) (\(d.findings.count)):")
     for f in d.findings {
