@@ -244,6 +244,17 @@ P_SECOND_SUSPENSION = 0.2
 
 CASE_COLUMNS = ["id", "unit", "department", "item_code", "item_name", "channel", "accepted_at",
                 "promised_days", "status", "completed_at", "suspensions"]
+# cases.csv also carries the push time; empty = the ingest's fallback (the latest time in the row).
+PUSH_COLUMNS = CASE_COLUMNS + ["pushed_at"]
+
+# Repeated pushes and abnormal cases (DESIGN.md §3), drawn from their own random stream so that
+# the cases' final states, and so every light and flow figure, are the same as without them.
+P_EARLIER_PUSH = 0.04       # an open or finished case also pushed when it was accepted
+P_BACKWARDS = 0.05          # of open 'accepted' cases: pushed 'in_review' before (status back)
+P_UNIT_FIXED = 0.002        # first pushed with another community of the street, then corrected
+P_DEPT_FIXED = 0.002        # first pushed with another department, then corrected
+P_BROKEN_CLOSED = 0.01      # of rejected/withdrawn cases: broken times (see add_pushes)
+P_SUSPENDED_CLOSED = 0.05   # of suspended cases: the running suspension was given an end
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,6 +604,96 @@ def generate_cases(rng, n, start, unit_weights, cal):
 
 
 # --------------------------------------------------------------------------------------------
+# Push history and abnormal cases
+
+def add_pushes(rows, seed, unit_weights):
+    """Adds the pushed_at column, earlier pushes of some cases and some broken cases.
+    Returns (rows in file order, {case id: kinds injected}, counts). Only earlier pushes are
+    added and only closed or suspended cases are broken, so the final state's figures stay."""
+    arng = random.Random(seed * 7 + 3)
+    r = arng.random
+    now = NOW.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    def parse(s):
+        return dt.datetime.fromisoformat(s)
+
+    def fmt(t):
+        return f"{t:%Y-%m-%dT%H:%M:%S}{OFFSET}"
+
+    by_street = {}
+    street_of = {}
+    for uid, sid, _w, _p in unit_weights:
+        by_street.setdefault(sid, []).append(uid)
+        street_of[uid] = sid
+    departments = [d[0] for d in DEPARTMENTS]
+    out, injected = [], {}
+    counts = {"earlier_push": 0, "backwards": 0, "unit": 0, "department": 0, "broken_closed": 0,
+              "suspended_closed": 0, "rows": 0}
+    for row in rows:
+        cid, unit, dept, _c, _n, _ch, acc, _pd, status, comp, susp = row
+        t_acc = parse(acc)
+        times = [t_acc] + ([parse(comp)] if comp else []) + \
+            [parse(x) for part in susp.split(";") if part for x in part.split("/") if x]
+        last = max(times)
+        earlier = []            # (status, unit, department, pushed_at)
+        u = r()
+        if status == "accepted" and u < P_BACKWARDS:
+            # In review first, then back to accepted (a clerk's mistake the system let through).
+            first = t_acc + dt.timedelta(minutes=5 + int(r() * 120))
+            if first < now - dt.timedelta(minutes=30):
+                earlier.append(("in_review", unit, dept, first))
+                counts["backwards"] += 1
+        elif status != "withdrawn" and u < P_UNIT_FIXED:
+            others = [x for x in by_street[street_of[unit]] if x != unit]
+            if others:
+                earlier.append(("accepted", others[int(r() * len(others))], dept, t_acc + dt.timedelta(minutes=1)))
+                counts["unit"] += 1
+        elif status != "withdrawn" and u < P_UNIT_FIXED + P_DEPT_FIXED:
+            others = [d for d in departments if d != dept]
+            earlier.append(("accepted", unit, others[int(r() * len(others))], t_acc + dt.timedelta(minutes=1)))
+            counts["department"] += 1
+        elif status in ("in_review", "suspended", "completed") and u < P_UNIT_FIXED + P_DEPT_FIXED + P_EARLIER_PUSH:
+            earlier.append(("accepted", unit, dept, t_acc + dt.timedelta(minutes=1 + int(r() * 10))))
+            counts["earlier_push"] += 1
+
+        if status in ("rejected", "withdrawn") and r() < P_BROKEN_CLOSED:
+            kind = int(r() * 4)
+            if kind == 0 and status == "rejected":
+                comp = ""                                              # rejected without a time
+            elif kind == 1 and status == "rejected":
+                comp = fmt(t_acc - dt.timedelta(days=1 + int(r() * 3)))   # before acceptance
+            elif kind == 2 and status == "rejected":
+                comp = fmt(parse(comp).replace(year=parse(comp).year + 1))  # a year typo: in the future
+            else:
+                start = t_acc + dt.timedelta(minutes=30)
+                susp = (susp + ";" if susp else "") + f"{fmt(start)}/"       # a suspension never closed
+            injected.setdefault(cid, []).append("broken_closed")
+            counts["broken_closed"] += 1
+        if status == "suspended" and r() < P_SUSPENDED_CLOSED:
+            parts = susp.split(";")
+            start = parse(parts[-1].split("/")[0])
+            end = min(now - dt.timedelta(hours=1), start + dt.timedelta(days=1))
+            if end > start:
+                parts[-1] = f"{fmt(start)}/{fmt(end)}"                # suspended, nothing open
+                susp = ";".join(parts)
+                last = max(last, end)
+                injected.setdefault(cid, []).append("suspended_closed")
+                counts["suspended_closed"] += 1
+
+        pushed = ""
+        for st, un, de, at in earlier:
+            at = min(at, now - dt.timedelta(minutes=20))
+            out.append([cid, un, de, _c, _n, _ch, acc, _pd, st, "", "", fmt(at)])
+            injected.setdefault(cid, []).append("earlier_push")
+            # The final push comes after every earlier one.
+            final = max(last, at) + dt.timedelta(minutes=5 + int(r() * 55))
+            pushed = fmt(min(final, now))
+        out.append([cid, unit, dept, _c, _n, _ch, acc, _pd, status, comp, susp, pushed])
+    counts["rows"] = len(out)
+    return out, injected, counts
+
+
+# --------------------------------------------------------------------------------------------
 # Demonstration of rejects
 
 def bad_rows():
@@ -650,7 +751,7 @@ def write_csv(path, rows):
     return size
 
 
-def verify(out):
+def verify(out, injected):
     """Re-read the written files and assert the promises made in README.md."""
     with open(os.path.join(out, "units.csv"), encoding="utf-8", newline="") as f:
         units = {r["id"]: r for r in csv.DictReader(f)}
@@ -667,15 +768,26 @@ def verify(out):
     n = 0
     with open(os.path.join(out, "cases.csv"), encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
-        assert next(reader) == CASE_COLUMNS
-        for row in reader:
-            n += 1
-            assert len(row) == len(CASE_COLUMNS), row
-            cid, unit, _d, _c, _n, channel, acc, pd, status, comp, susp = row
-            assert cid not in ids, cid
-            ids.add(cid)
-            assert unit in leaf and channel in CHANNELS, row
-            assert int(pd) in (0, 1, 3, 5, 7, 10, 15, 20), row
+        assert next(reader) == PUSH_COLUMNS
+        rows = list(reader)
+    final = {}
+    for row in rows:
+        assert len(row) == len(PUSH_COLUMNS), row
+        if row[0] in final:
+            # An earlier push is followed by the case's final push, dated later.
+            prev = final[row[0]]
+            assert prev[11] and row[11] and t(prev[11]) < t(row[11]), (prev, row)
+        final[row[0]] = row
+    for row in final.values():
+        n += 1
+        cid, unit, _d, _c, _n, channel, acc, pd, status, comp, susp, _pushed = row
+        ids.add(cid)
+        assert unit in leaf and channel in CHANNELS, row
+        assert int(pd) in (0, 1, 3, 5, 7, 10, 15, 20), row
+        broken = {"broken_closed", "suspended_closed"} & set(injected.get(cid, []))
+        if broken:
+            continue   # broken on purpose (abnormal cases): the rules below do not hold
+        if True:
             a = t(acc)
             end = None
             if status in ("completed", "rejected"):
@@ -698,7 +810,8 @@ def verify(out):
                     prev = to
             if status == "suspended":
                 assert spans and spans[-1][1] == "", row
-    print(f"verified {n:,} cases: unique ids, known units, times <= now, completion and suspension rules")
+    print(f"verified {n:,} cases ({len(rows):,} pushes): earlier pushes dated before the final one, known units, "
+          f"times <= now, completion and suspension rules except in the {sum(1 for v in injected.values() if set(v) - {'earlier_push'}):,} cases broken on purpose")
 
 
 
@@ -931,7 +1044,8 @@ def main():
                   [("date", "kind")] + [(d.isoformat(), k) for d, k in calendar_rows(year)])
 
     rows, stats = generate_cases(rng, args.cases, start, unit_weights, cal)
-    write_csv(os.path.join(out, "cases.csv"), [CASE_COLUMNS] + rows)
+    rows, injected, pcounts = add_pushes(rows, args.seed, unit_weights)
+    write_csv(os.path.join(out, "cases.csv"), [PUSH_COLUMNS] + rows)
     write_csv(os.path.join(out, "bad", "cases-bad.csv"), bad_rows())
 
     srng = random.Random(args.seed + 1)
@@ -966,8 +1080,9 @@ def main():
           f"with suspensions {stats['susp']:,} ({100 * stats['susp'] / n:.1f}%); "
           f"accepted outside office hours {stats['outside']:,} ({100 * stats['outside'] / n:.1f}%)")
     print("  overdue by street: " + ", ".join(f"{s} {c}" for s, c in stats["overdue_by_street"].items()))
+    print("  pushes: " + ", ".join(f"{k} {v:,}" for k, v in pcounts.items()))
     if args.check:
-        verify(out)
+        verify(out, injected)
 
 
 if __name__ == "__main__":

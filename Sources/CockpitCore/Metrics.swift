@@ -7,10 +7,14 @@ public enum Metric {
     public static let casesCompleted = "cases.completed"
     public static let casesCompletedOverdue = "cases.completed_overdue"
     public static let casesOnTimeRate = "cases.on_time_rate"
+    /// Cases with at least one error-level abnormal finding as of `at` (DESIGN.md §3).
+    public static let casesAbnormal = "cases.abnormal"
+    /// Cases with a flag (outside working hours, implausibly fast), counted apart.
+    public static let casesFlagged = "cases.flagged"
 
     /// The case figures every report carries, in display order.
     public static let caseFigures = [casesOpen, casesOverdue, casesWarning, casesSuspended,
-                                     casesCompleted, casesCompletedOverdue, casesOnTimeRate]
+                                     casesCompleted, casesCompletedOverdue, casesOnTimeRate, casesAbnormal, casesFlagged]
 
     /// Every figure `cockpit report` carries, in display order. Each family of figures adds its
     /// names here (cases, queue, share, rating, items; `series.<name>` are listed per store).

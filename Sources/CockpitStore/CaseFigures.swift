@@ -8,8 +8,8 @@ extension CockpitStore {
         try database.read { db in
             let calendar = try Self.loadCalendar(db)
             let b = LightBoundaries(at: window.at, calendar: calendar)
-            var leaf: [String: [Double]] = [:]   // open, overdue, warning, suspended, completed, late
-            func add(_ unit: String, _ i: Int, _ v: Int) { leaf[unit, default: [0, 0, 0, 0, 0, 0]][i] += Double(v) }
+            var leaf: [String: [Double]] = [:]   // open, overdue, warning, suspended, completed, late, abnormal, flagged
+            func add(_ unit: String, _ i: Int, _ v: Int) { leaf[unit, default: [0, 0, 0, 0, 0, 0, 0, 0]][i] += Double(v) }
 
             let open = try Row.fetchCursor(db, sql: """
                 SELECT unit, k_class, sum(n) AS n,
@@ -53,12 +53,31 @@ extension CockpitStore {
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
             }
 
+            // Abnormal as of `at`: static errors whatever the moment; else stalled (the stall day is
+            // over) or a time after `at` (a later day from the roll-up, `at`'s own day from the cases).
+            let lastDayBefore = LocalTime.day(of: window.at - 1), atDay2 = LocalTime.day(of: window.at)
+            for (sql, args) in [
+                ("err = 1", StatementArguments()),
+                ("err = 0 AND stall_day < ?", [Int(lastDayBefore)] as StatementArguments),
+                ("err = 0 AND latest_day > ? AND stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments),
+            ] {
+                let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
+                while let row = try rows.next() { add(row[0], 6, row[1]) }
+            }
+            let sameDay = try Row.fetchCursor(db, sql: """
+                SELECT unit, count(*) FROM cases
+                WHERE latest_at > ? AND latest_at < ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
+                """, arguments: [window.at, LocalTime.startOf(day: atDay2 + 1), Int(lastDayBefore)])
+            while let row = try sameDay.next() { add(row[0], 6, row[1]) }
+            let flagged = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE flag = 1 GROUP BY unit")
+            while let row = try flagged.next() { add(row[0], 7, row[1]) }
+
             // Roll up: each leaf's figures count for every unit on its path.
             var sums: [String: [Double]] = [:]
-            for u in tree.units { sums[u.id] = [0, 0, 0, 0, 0, 0] }
+            for u in tree.units { sums[u.id] = [0, 0, 0, 0, 0, 0, 0, 0] }
             for (unit, v) in leaf {
                 for u in tree.path(to: unit) {
-                    for i in 0..<6 { sums[u.id]![i] += v[i] }
+                    for i in 0..<8 { sums[u.id]![i] += v[i] }
                 }
             }
             var out: [String: Figures] = [:]
@@ -71,6 +90,8 @@ extension CockpitStore {
                 f[Metric.casesCompleted] = v[4]
                 f[Metric.casesCompletedOverdue] = v[5]
                 f[Metric.casesOnTimeRate] = v[4] > 0 ? (v[4] - v[5]) / v[4] : nil
+                f[Metric.casesAbnormal] = v[6]
+                f[Metric.casesFlagged] = v[7]
                 out[unit] = f
             }
             return out
@@ -119,5 +140,67 @@ extension CockpitStore {
     /// How many stored cases have a deadline that used days outside the calendar's years.
     public func casesOutsideCalendar() throws -> Int {
         try database.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(outside_calendar), 0) FROM case_rollup WHERE k_class IN (0, 1)") ?? 0 }
+    }
+}
+
+/// A case as stored, its pushes and its findings as of a moment: the proof behind `cases.abnormal`.
+public struct CaseDetail: Sendable {
+    public var item: CaseListItem
+    public var current: ServiceCase
+    public var pushedAt: Int64
+    /// Every push, oldest first (a case pushed once has one).
+    public var pushes: [CasePush]
+    public var findings: [CaseFinding]
+}
+
+extension CockpitStore {
+    /// The cases under `unit` with an error-level finding as of `at` (the cases behind
+    /// `cases.abnormal`), most overdue first, each with its findings. `flagged: true` lists the
+    /// cases behind `cases.flagged` instead.
+    public func abnormalCases(under unit: String, tree: OrgTree, at: Int64, flagged: Bool = false, limit: Int = 200) throws -> [CaseDetail] {
+        let units = tree.subtree(of: unit).map(\.id)
+        guard !units.isEmpty else { return [] }
+        return try database.read { db in
+            let calendar = try Self.loadCalendar(db)
+            let placeholders = units.map { _ in "?" }.joined(separator: ",")
+            var args = StatementArguments(units)
+            let condition: String
+            if flagged {
+                condition = "flags != 0"
+            } else {
+                condition = "(abn != 0 OR stall_day < ? OR latest_at > ?)"
+                args += [Int(LocalTime.day(of: at - 1)), at]
+            }
+            args += [limit]
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM cases WHERE unit IN (\(placeholders)) AND \(condition) ORDER BY deadline, id LIMIT ?
+                """, arguments: args)
+            return try ids.compactMap { try Self.caseDetail(id: $0, at: at, calendar: calendar, db: db) }
+        }
+    }
+
+    /// One case with its pushes and findings as of `at`; nil when no such id is stored.
+    public func caseDetail(id: String, at: Int64) throws -> CaseDetail? {
+        try database.read { db in try Self.caseDetail(id: id, at: at, calendar: try Self.loadCalendar(db), db: db) }
+    }
+
+    static func caseDetail(id: String, at: Int64, calendar: WorkCalendar, db: Database) throws -> CaseDetail? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]) else { return nil }
+        let c = ServiceCase(id: row["id"], unit: row["unit"], department: row["department"], itemCode: row["item_code"],
+                            itemName: row["item_name"], channel: ServiceCase.Channel(rawValue: row["channel"]) ?? .hall,
+                            acceptedAt: row["accepted_at"], promisedDays: row["promised_days"],
+                            status: ServiceCase.Status(rawValue: row["status"]) ?? .accepted, completedAt: row["completed_at"],
+                            suspensions: (try? ServiceCase.Suspension.parseList(row["suspensions"]).get()) ?? [])
+        var pushes = try pushes(of: id, db: db)
+        if pushes.isEmpty {
+            pushes = [CasePush(pushedAt: row["pushed_at"], status: c.status, unit: c.unit, department: c.department,
+                               source: row["source"], line: row["line"])]
+        }
+        let deadline: Int64 = row["deadline"]
+        let item = CaseListItem(id: c.id, unit: c.unit, department: c.department, itemCode: c.itemCode, itemName: c.itemName,
+                                acceptedAt: c.acceptedAt, deadline: deadline, status: c.status.rawValue,
+                                daysOver: c.status.isOpen && c.status != .suspended ? CaseRules.daysOver(deadlineInstant: deadline, at: at) : 0)
+        return CaseDetail(item: item, current: c, pushedAt: row["pushed_at"], pushes: pushes,
+                          findings: CaseAbnormal.findings(current: c, pushes: pushes, at: at, calendar: calendar))
     }
 }

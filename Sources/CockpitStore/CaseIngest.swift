@@ -1,149 +1,406 @@
 import CockpitCore
+import Foundation
 import GRDB
 import GRDBSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The hot path of ingest: cases. Rows are bound with the raw SQLite API (no boxing into
-/// DatabaseValue) and the roll-up is kept current with deltas applied once per batch.
+/// A record's fields as bytes, by column index: the CSV reader's records, or a row of Strings.
+protocol ByteFields {
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8>
+}
+
+extension CSVRecord: ByteFields {}
+
+/// A row of Strings laid out as bytes, so that `accept(CSVRow)` runs the same code as the fast path.
+final class RowBytes: ByteFields {
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private var ends: [Int] = []
+    init(_ fields: [String]) {
+        bytes = .allocate(capacity: max(1, fields.reduce(0) { $0 + $1.utf8.count }))
+        var at = 0
+        for f in fields {
+            for c in f.utf8 { bytes[at] = c; at += 1 }
+            ends.append(at)
+        }
+    }
+    deinit { bytes.deallocate() }
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Without leading and trailing spaces and tabs (as `trimmingSpaces`).
+    @inline(__always) var trimmed: UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = count
+        while lo < hi, self[lo] == 32 || self[lo] == 9 { lo += 1 }
+        while hi > lo, self[hi - 1] == 32 || self[hi - 1] == 9 { hi -= 1 }
+        return lo == 0 && hi == count ? self : UnsafeBufferPointer(rebasing: self[lo..<hi])
+    }
+    var string: String { String(decoding: self, as: UTF8.self) }
+    @inline(__always) func equals(_ s: StaticString) -> Bool {
+        guard s.utf8CodeUnitCount == count else { return false }
+        let p = s.utf8Start
+        for i in 0..<count where p[i] != self[i] { return false }
+        return true
+    }
+    /// A non-negative decimal number (at most 9 digits), or nil.
+    var smallInt: Int? {
+        guard count > 0, count <= 9 else { return nil }
+        var v = 0
+        for c in self { guard c >= 48, c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+        return v
+    }
+}
+
+/// Unit ids looked up by their bytes (no String per row): FNV-1a hash, then a byte compare.
+struct UnitTable {
+    let ids: [String]
+    /// Each id's bytes, allocated once and never freed (a tree has a few hundred units): they
+    /// are bound to statements without a copy.
+    let bytes: [UnsafeBufferPointer<UInt8>]
+    private var byHash: [UInt64: [Int]] = [:]
+    private let idBytes: [[UInt8]]
+
+    init(tree: OrgTree) {
+        ids = tree.units.map(\.id)
+        idBytes = ids.map { Array($0.utf8) }
+        bytes = idBytes.map { b in
+            let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, b.count))
+            _ = p.initialize(from: b)
+            return UnsafeBufferPointer(rebasing: p[0..<b.count])
+        }
+        for (i, b) in idBytes.enumerated() { byHash[Self.hash(b.withUnsafeBufferPointer { $0 }), default: []].append(i) }
+    }
+
+    @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100000001b3 }
+        return h
+    }
+
+    func index(of b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let candidates = byHash[Self.hash(b)] else { return nil }
+        for i in candidates where idBytes[i].elementsEqual(b) { return i }
+        return nil
+    }
+
+    func index(of id: String) -> Int? { var s = id; return s.withUTF8 { index(of: $0) } }
+}
+
+/// The hot path of ingest: cases. Fields are read as bytes and bound with the raw SQLite API;
+/// both roll-ups are kept current with deltas applied once per batch. A case seen for the first
+/// time costs one row; a later push of a known id takes the slow path (history, replace).
 final class CasesConsumer: BatchConsumer {
     let tree: OrgTree
     let rules: CaseRules
+    let units: UnitTable
 
-    private struct RollupKey: Hashable { var unit: String; var caseClass: Int; var day: Int32 }
-    private struct RollupDelta { var n = 0; var late = 0; var outside = 0 }
+    /// Roll-up keys with the unit as its index in `units`.
+    private struct RollupKey: Hashable { var unit: Int; var caseClass: Int; var day: Int32 }
+    private struct RollupDelta {
+        var n = 0, late = 0, outside = 0
+        mutating func add(n: Int, late: Int, outside: Int) { self.n += n; self.late += late; self.outside += outside }
+    }
+    private struct AbnormalKey: Hashable { var unit: Int; var err: Bool; var flag: Bool; var stallDay: Int32; var latestDay: Int32 }
     private var deltas: [RollupKey: RollupDelta] = [:]
+    private var abnormalDeltas: [AbnormalKey: Int] = [:]
 
     private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
     private var columns: [Int] = []
+    private var pushedAtColumn = -1
+    private let sourceBytes: UnsafeMutableBufferPointer<UInt8>
 
     init(file: String, source: String, tree: OrgTree, rules: CaseRules) {
         self.tree = tree
         self.rules = rules
+        self.units = UnitTable(tree: tree)
+        sourceBytes = .allocate(capacity: max(1, source.utf8.count))
+        _ = sourceBytes.initialize(from: source.utf8)
         super.init(file: file, source: source, kind: .cases)
     }
 
-    override func accept(_ row: CSVRow, header: [String: Int], db: Database) throws -> Rejection? {
-        if columns.isEmpty { columns = IngestKind.cases.required.map { header[$0]! } }
-        let f = row.fields
-        @inline(__always) func field(_ i: Int) -> String { f[columns[i]] }
+    deinit { sourceBytes.deallocate() }
 
-        let id = field(0).trimmingSpaces
-        guard !id.isEmpty else { return Rejection(field: "id", reason: "missing id") }
-        let unit = field(1).trimmingSpaces
-        guard tree.contains(unit) else {
-            let near = tree.nearest(to: unit, limit: 1).first.map { " (nearest: '\($0)')" } ?? ""
-            return Rejection(field: "unit", reason: "unknown unit '\(unit)'\(near)")
+    func setColumns(_ header: [String: Int]) {
+        guard columns.isEmpty else { return }
+        columns = IngestKind.cases.required.map { header[$0]! }
+        pushedAtColumn = header["pushed_at"] ?? -1
+    }
+
+    override func accept(_ row: CSVRow, header: [String: Int], db: Database) throws -> Rejection? {
+        setColumns(header)
+        return try accept(record: RowBytes(row.fields), line: row.line, db: db)
+    }
+
+    /// One record: validated field by field (the first bad field is the reason), then stored.
+    func accept<R: ByteFields>(record r: R, line: Int, db: Database) throws -> Rejection? {
+        @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> { r.field(columns[i]).trimmed }
+
+        let id = field(0)
+        guard id.count > 0 else { return Rejection(field: "id", reason: "missing id") }
+        let unitBytes = field(1)
+        guard let unit = units.index(of: unitBytes) else {
+            let u = unitBytes.string
+            let near = tree.nearest(to: u, limit: 1).first.map { " (nearest: '\($0)')" } ?? ""
+            return Rejection(field: "unit", reason: "unknown unit '\(u)'\(near)")
         }
-        let department = field(2).trimmingSpaces
-        guard !department.isEmpty else { return Rejection(field: "department", reason: "missing department") }
-        let itemCode = field(3).trimmingSpaces
-        let itemName = field(4).trimmingSpaces
-        guard !itemName.isEmpty else { return Rejection(field: "item_name", reason: "missing item name") }
-        let channelText = field(5).trimmingSpaces
-        guard let channel = ServiceCase.Channel(rawValue: channelText) else {
-            return Rejection(field: "channel", reason: "unknown channel '\(channelText)' (hall, online or mobile)")
+        let department = field(2)
+        guard department.count > 0 else { return Rejection(field: "department", reason: "missing department") }
+        let itemCode = field(3)
+        let itemName = field(4)
+        guard itemName.count > 0 else { return Rejection(field: "item_name", reason: "missing item name") }
+        let channelBytes = field(5)
+        let channel: ServiceCase.Channel
+        if channelBytes.equals("hall") { channel = .hall }
+        else if channelBytes.equals("online") { channel = .online }
+        else if channelBytes.equals("mobile") { channel = .mobile }
+        else { return Rejection(field: "channel", reason: "unknown channel '\(channelBytes.string)' (hall, online or mobile)") }
+        let acceptedBytes = field(6)
+        guard let acceptedAt = LocalTime.parse(utf8: acceptedBytes) else {
+            return Rejection(field: "accepted_at", reason: acceptedBytes.count == 0 ? "missing acceptance time" : "'\(acceptedBytes.string)' is not an ISO 8601 time")
         }
-        let acceptedText = field(6).trimmingSpaces
-        guard let acceptedAt = LocalTime.parse(acceptedText) else {
-            return Rejection(field: "accepted_at", reason: acceptedText.isEmpty ? "missing acceptance time" : "'\(acceptedText)' is not an ISO 8601 time")
-        }
-        let daysText = field(7).trimmingSpaces
-        guard let promised = Int(daysText) else {
-            return Rejection(field: "promised_days", reason: "'\(daysText)' is not a whole number of working days")
+        let daysBytes = field(7)
+        let promised: Int
+        if let d = daysBytes.smallInt { promised = d } else {
+            guard let d = Int(daysBytes.string) else {
+                return Rejection(field: "promised_days", reason: "'\(daysBytes.string)' is not a whole number of working days")
+            }
+            promised = d
         }
         guard promised >= 0, promised <= 3650 else {
             return Rejection(field: "promised_days", reason: "\(promised) is out of range (0 to 3650 working days)")
         }
-        let statusText = field(8).trimmingSpaces
-        guard let status = ServiceCase.Status(rawValue: statusText) else {
-            return Rejection(field: "status", reason: "unknown status '\(statusText)' (accepted, in_review, suspended, completed, rejected or withdrawn)")
+        let statusBytes = field(8)
+        let status: ServiceCase.Status
+        if statusBytes.equals("completed") { status = .completed }
+        else if statusBytes.equals("in_review") { status = .inReview }
+        else if statusBytes.equals("accepted") { status = .accepted }
+        else if statusBytes.equals("suspended") { status = .suspended }
+        else if statusBytes.equals("rejected") { status = .rejected }
+        else if statusBytes.equals("withdrawn") { status = .withdrawn }
+        else {
+            return Rejection(field: "status", reason: "unknown status '\(statusBytes.string)' (accepted, in_review, suspended, completed, rejected or withdrawn)")
         }
-        let completedText = field(9).trimmingSpaces
+        let completedBytes = field(9)
         var completedAt: Int64? = nil
-        if !completedText.isEmpty {
-            guard let t = LocalTime.parse(completedText) else {
-                return Rejection(field: "completed_at", reason: "'\(completedText)' is not an ISO 8601 time")
+        if completedBytes.count > 0 {
+            guard let t = LocalTime.parse(utf8: completedBytes) else {
+                return Rejection(field: "completed_at", reason: "'\(completedBytes.string)' is not an ISO 8601 time")
             }
             completedAt = t
         }
-        let suspensionsText = field(10).trimmingSpaces
-        let suspensions: [ServiceCase.Suspension]
-        switch ServiceCase.Suspension.parseList(suspensionsText) {
-        case .success(let list): suspensions = list
-        case .failure(let e): return Rejection(field: "suspensions", reason: e.message)
+        let suspensionBytes = field(10)
+        var suspensions: [ServiceCase.Suspension] = []
+        if suspensionBytes.count > 0 {
+            switch ServiceCase.Suspension.parseList(suspensionBytes.string) {
+            case .success(let list): suspensions = list
+            case .failure(let e): return Rejection(field: "suspensions", reason: e.message)
+            }
+        }
+        let facts = CaseFacts(status: status, channel: channel, acceptedAt: acceptedAt, promisedDays: promised,
+                              completedAt: completedAt, suspensions: suspensions)
+        var pushedAt = Self.fallbackPushTime(facts)
+        if pushedAtColumn >= 0 {
+            let p = r.field(pushedAtColumn).trimmed
+            if p.count > 0 {
+                guard let t = LocalTime.parse(utf8: p) else {
+                    return Rejection(field: "pushed_at", reason: "'\(p.string)' is not an ISO 8601 time")
+                }
+                pushedAt = t
+            }
         }
 
-        let keys = DerivedKeys(acceptedAt: acceptedAt, promisedDays: promised, status: status, completedAt: completedAt,
-                               suspensions: suspensions, rules: rules)
+        let keys = DerivedKeys(facts, rules: rules)
+        let masks = CaseAbnormal.staticMasks(facts, history: [], calendar: rules.calendar)
+        let timeKeys = CaseAbnormal.timeKeys(facts, history: [], pushedAt: pushedAt, calendar: rules.calendar)
 
-        func bindAll(_ st: OpaquePointer) {
-            bindText(st, 1, id)
-            bindText(st, 2, unit)
-            bindText(st, 3, department)
-            bindText(st, 4, itemCode)
-            bindText(st, 5, itemName)
-            bindText(st, 6, channel.rawValue)
-            sqlite3_bind_int64(st, 7, acceptedAt)
-            sqlite3_bind_int64(st, 8, Int64(promised))
-            bindText(st, 9, status.rawValue)
-            if let c = completedAt { sqlite3_bind_int64(st, 10, c) } else { sqlite3_bind_null(st, 10) }
-            bindText(st, 11, suspensions.isEmpty ? "" : ServiceCase.Suspension.format(suspensions))
-            sqlite3_bind_int64(st, 12, keys.deadline.instant)
-            sqlite3_bind_int64(st, 13, keys.deadline.outsideCalendar ? 1 : 0)
-            sqlite3_bind_int64(st, 14, Int64(keys.caseClass.rawValue))
-            sqlite3_bind_int64(st, 15, Int64(keys.day))
-            sqlite3_bind_int64(st, 16, keys.late ? 1 : 0)
-            bindText(st, 17, source)
-            sqlite3_bind_int64(st, 18, Int64(row.line))
-        }
-        let insertSQL = """
-            INSERT INTO cases (id, unit, department, item_code, item_name, channel, accepted_at, promised_days, status,
-                               completed_at, suspensions, deadline, outside_calendar, k_class, k_day, late, source, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
         // Most rows are new: a plain insert. Only when the id is already stored (a later push)
-        // is the earlier row looked up, so that it stops counting where it counted, and replaced.
-        let ins = try prepared(&insert, db, insertSQL)
-        bindAll(ins)
-        var rc = sqlite3_step(ins)
+        // does the slow path look at the history.
+        let ins = try prepared(&insert, db, Self.insertSQL)
+        bindCase(ins, id: id, unit: unit, department: department, itemCode: itemCode, itemName: itemName, facts: facts,
+                 keys: keys, pushedAt: pushedAt, masks: masks, timeKeys: timeKeys, line: line)
+        let rc = sqlite3_step(ins)
         sqlite3_reset(ins)
         if rc & 0xFF == SQLITE_CONSTRAINT { // extended codes are on: SQLITE_CONSTRAINT_PRIMARYKEY
-            let old = try prepared(&selectOld, db, "SELECT unit, k_class, k_day, late, outside_calendar FROM cases WHERE id = ?")
-            sqlite3_reset(old)
-            bindText(old, 1, id)
-            if sqlite3_step(old) == SQLITE_ROW {
-                let oldUnit = String(cString: sqlite3_column_text(old, 0))
-                let key = RollupKey(unit: oldUnit, caseClass: Int(sqlite3_column_int(old, 1)), day: sqlite3_column_int(old, 2))
-                deltas[key, default: .init()].n -= 1
-                deltas[key, default: .init()].late -= Int(sqlite3_column_int(old, 3))
-                deltas[key, default: .init()].outside -= Int(sqlite3_column_int(old, 4))
-            }
-            sqlite3_reset(old)
-            let up = try prepared(&upsert, db, insertSQL + """
+            return try laterPush(id: id.string, unit: unit, department: department, itemCode: itemCode, itemName: itemName,
+                                 facts: facts, keys: keys, pushedAt: pushedAt, line: line, db: db)
+        }
+        guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+        count(unit: unit, keys: keys, masks: masks, timeKeys: timeKeys, sign: 1)
+        return nil
+    }
+
+    /// Without a `pushed_at` column (or with it empty) a push is dated by the latest time it
+    /// carries: acceptance, completion, the start or end of a suspension.
+    static func fallbackPushTime(_ f: CaseFacts) -> Int64 {
+        var t = max(f.acceptedAt, f.completedAt ?? f.acceptedAt)
+        for s in f.suspensions { t = max(t, s.from, s.to ?? s.from) }
+        return t
+    }
+
+    private func count(unit: Int, keys: DerivedKeys, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, sign: Int) {
+        let key = RollupKey(unit: unit, caseClass: keys.caseClass.rawValue, day: keys.day)
+        let late = keys.late ? sign : 0, outside = keys.deadline.outsideCalendar ? sign : 0
+        deltas[key, default: .init()].add(n: sign, late: late, outside: outside)
+        abnormalDeltas[Self.abnormalKey(unit: unit, masks: masks, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt), default: 0] += sign
+    }
+
+    private static func abnormalKey(unit: Int, masks: (errors: Int, flags: Int), stallDay: Int32?, latestAt: Int64) -> AbnormalKey {
+        // A static error counts whatever the moment: its days would only spread the roll-up.
+        masks.errors != 0
+            ? AbnormalKey(unit: unit, err: true, flag: masks.flags != 0, stallDay: 0, latestDay: 0)
+            : AbnormalKey(unit: unit, err: false, flag: masks.flags != 0, stallDay: stallDay ?? .max, latestDay: LocalTime.day(of: latestAt))
+    }
+
+    /// Channel and status names as bytes that live as long as the program: bound without a copy.
+    nonisolated(unsafe) static let words: [String: UnsafeBufferPointer<UInt8>] = {
+        var out: [String: UnsafeBufferPointer<UInt8>] = [:]
+        for w in ServiceCase.Channel.allCases.map(\.rawValue) + ServiceCase.Status.allCases.map(\.rawValue) {
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.utf8.count)
+            _ = b.initialize(from: w.utf8)
+            out[w] = UnsafeBufferPointer(b)
+        }
+        return out
+    }()
+
+    static let insertSQL = """
+        INSERT INTO cases (id, unit, department, item_code, item_name, channel, accepted_at, promised_days, status,
+                           completed_at, suspensions, deadline, outside_calendar, k_class, k_day, late, source, line,
+                           pushed_at, latest_at, stall_day, abn, flags)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    private func bindCase(_ st: OpaquePointer, id: UnsafeBufferPointer<UInt8>, unit: Int, department: UnsafeBufferPointer<UInt8>,
+                          itemCode: UnsafeBufferPointer<UInt8>, itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts,
+                          keys: DerivedKeys, pushedAt: Int64, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, line: Int) {
+        bindBytes(st, 1, id)
+        bindStatic(st, 2, units.bytes[unit])
+        bindBytes(st, 3, department)
+        bindBytes(st, 4, itemCode)
+        bindBytes(st, 5, itemName)
+        bindStatic(st, 6, Self.words[facts.channel.rawValue]!)
+        sqlite3_bind_int64(st, 7, facts.acceptedAt)
+        sqlite3_bind_int64(st, 8, Int64(facts.promisedDays))
+        bindStatic(st, 9, Self.words[facts.status.rawValue]!)
+        if let c = facts.completedAt { sqlite3_bind_int64(st, 10, c) } else { sqlite3_bind_null(st, 10) }
+        bindText(st, 11, facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions))
+        sqlite3_bind_int64(st, 12, keys.deadline.instant)
+        sqlite3_bind_int64(st, 13, keys.deadline.outsideCalendar ? 1 : 0)
+        sqlite3_bind_int64(st, 14, Int64(keys.caseClass.rawValue))
+        sqlite3_bind_int64(st, 15, Int64(keys.day))
+        sqlite3_bind_int64(st, 16, keys.late ? 1 : 0)
+        bindStatic(st, 17, UnsafeBufferPointer(sourceBytes))
+        sqlite3_bind_int64(st, 18, Int64(line))
+        sqlite3_bind_int64(st, 19, pushedAt)
+        sqlite3_bind_int64(st, 20, timeKeys.latestAt)
+        if let d = timeKeys.stallDay { sqlite3_bind_int64(st, 21, Int64(d)) } else { sqlite3_bind_null(st, 21) }
+        sqlite3_bind_int64(st, 22, Int64(masks.errors))
+        sqlite3_bind_int64(st, 23, Int64(masks.flags))
+    }
+
+    /// A push of an id already stored. The same push again (same push time and content) changes nothing. Else
+    /// the push joins the history (the first push is copied there from the case row when needed),
+    /// the later push in push time becomes the case, and the rules are judged on the whole history.
+    private func laterPush(id: String, unit: Int, department: UnsafeBufferPointer<UInt8>, itemCode: UnsafeBufferPointer<UInt8>,
+                           itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts, keys: DerivedKeys, pushedAt: Int64,
+                           line: Int, db: Database) throws -> Rejection? {
+        guard let old = try Row.fetchOne(db, sql: """
+            SELECT unit, department, channel, accepted_at, promised_days, status, completed_at, suspensions, k_class, k_day,
+                   late, outside_calendar, source, line, pushed_at, latest_at, stall_day, abn, flags
+            FROM cases WHERE id = ?
+            """, arguments: [id]) else { throw StoreError("case \(id) vanished during ingest") }
+        let oldPushedAt: Int64 = old["pushed_at"]
+        let departmentText = department.string
+        let suspensionsText = facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions)
+        let content: StatementArguments = [id, pushedAt, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string,
+                                           itemName.string, facts.channel.rawValue, facts.acceptedAt, facts.promisedDays,
+                                           facts.completedAt, suspensionsText]
+        let same = """
+            id = ? AND pushed_at = ? AND status = ? AND unit = ? AND department = ? AND item_code = ? AND item_name = ?
+            AND channel = ? AND accepted_at = ? AND promised_days = ? AND completed_at IS ? AND suspensions = ?
+            """
+        var history = try CockpitStore.pushes(of: id, db: db)
+        if history.isEmpty {
+            // The same push again (same push time, same content) changes nothing.
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE \(same))", arguments: content) == true { return nil }
+            // The first push lived in the case row only: copy it into the history now.
+            try db.execute(sql: """
+                INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
+                                         promised_days, completed_at, suspensions, source, line)
+                SELECT id, pushed_at, 0, status, unit, department, item_code, item_name, channel, accepted_at,
+                       promised_days, completed_at, suspensions, source, line FROM cases WHERE id = ?
+                """, arguments: [id])
+            history = try CockpitStore.pushes(of: id, db: db)
+        } else if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_pushes WHERE \(same))", arguments: content) == true {
+            return nil
+        }
+        // Another push with the same push time (e.g. two pushes dated by the fallback): kept after it.
+        let seq = history.filter { $0.pushedAt == pushedAt }.count
+        try db.execute(sql: """
+            INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
+                                     promised_days, completed_at, suspensions, source, line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string, itemName.string,
+                             facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText, source, line])
+        history.append(CasePush(pushedAt: pushedAt, status: facts.status, unit: units.ids[unit], department: departmentText,
+                                source: source, line: line))
+        history = CaseAbnormal.ordered(history)
+
+        // Stop counting the case where it counted.
+        let oldUnitID: String = old["unit"]
+        guard let oldUnit = units.index(of: oldUnitID) else { throw StoreError("case \(id): stored unit '\(oldUnitID)' is not in the tree") }
+        let oldKey = RollupKey(unit: oldUnit, caseClass: old["k_class"], day: Int32(old["k_day"] as Int))
+        deltas[oldKey, default: .init()].n -= 1
+        deltas[oldKey, default: .init()].late -= old["late"] as Int
+        deltas[oldKey, default: .init()].outside -= old["outside_calendar"] as Int
+        let oldStall: Int? = old["stall_day"]
+        abnormalDeltas[Self.abnormalKey(unit: oldUnit, masks: (old["abn"], old["flags"]), stallDay: oldStall.map { Int32($0) },
+                                        latestAt: old["latest_at"]), default: 0] -= 1
+
+        if pushedAt >= oldPushedAt {
+            // The new push is the latest (on a tie, the later to arrive): it becomes the case.
+            let masks = CaseAbnormal.staticMasks(facts, history: history, calendar: rules.calendar)
+            let timeKeys = CaseAbnormal.timeKeys(facts, history: history, pushedAt: pushedAt, calendar: rules.calendar)
+            let up = try prepared(&upsert, db, Self.insertSQL + """
 
                 ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, department = excluded.department,
                     item_code = excluded.item_code, item_name = excluded.item_name, channel = excluded.channel,
                     accepted_at = excluded.accepted_at, promised_days = excluded.promised_days, status = excluded.status,
                     completed_at = excluded.completed_at, suspensions = excluded.suspensions, deadline = excluded.deadline,
                     outside_calendar = excluded.outside_calendar, k_class = excluded.k_class, k_day = excluded.k_day,
-                    late = excluded.late, source = excluded.source, line = excluded.line
+                    late = excluded.late, source = excluded.source, line = excluded.line, pushed_at = excluded.pushed_at,
+                    latest_at = excluded.latest_at, stall_day = excluded.stall_day, abn = excluded.abn, flags = excluded.flags
                 """)
-            bindAll(up)
-            rc = sqlite3_step(up)
-            sqlite3_reset(up)
+            try id.withCString { idPtr in
+                let idBuf = UnsafeBufferPointer(start: UnsafeRawPointer(idPtr).assumingMemoryBound(to: UInt8.self), count: id.utf8.count)
+                bindCase(up, id: idBuf, unit: unit, department: department, itemCode: itemCode, itemName: itemName, facts: facts,
+                         keys: keys, pushedAt: pushedAt, masks: masks, timeKeys: timeKeys, line: line)
+                let rc = sqlite3_step(up)
+                sqlite3_reset(up)
+                guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+            }
+            count(unit: unit, keys: keys, masks: masks, timeKeys: timeKeys, sign: 1)
+        } else {
+            // An older push came late: the case stays as it is, only its history (and findings) change.
+            let current = CaseFacts(status: ServiceCase.Status(rawValue: old["status"]) ?? .accepted,
+                                    channel: ServiceCase.Channel(rawValue: old["channel"]) ?? .hall,
+                                    acceptedAt: old["accepted_at"], promisedDays: old["promised_days"], completedAt: old["completed_at"],
+                                    suspensions: (try? ServiceCase.Suspension.parseList(old["suspensions"]).get()) ?? [])
+            let masks = CaseAbnormal.staticMasks(current, history: history, calendar: rules.calendar)
+            let timeKeys = CaseAbnormal.timeKeys(current, history: history, pushedAt: oldPushedAt, calendar: rules.calendar)
+            try db.execute(sql: "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?",
+                           arguments: [timeKeys.latestAt, timeKeys.stallDay.map { Int($0) }, masks.errors, masks.flags, id])
+            deltas[oldKey, default: .init()].n += 1
+            deltas[oldKey, default: .init()].late += old["late"] as Int
+            deltas[oldKey, default: .init()].outside += old["outside_calendar"] as Int
+            abnormalDeltas[Self.abnormalKey(unit: oldUnit, masks: masks, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt), default: 0] += 1
         }
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-
-        let key = RollupKey(unit: unit, caseClass: keys.caseClass.rawValue, day: keys.day)
-        deltas[key, default: .init()].n += 1
-        deltas[key, default: .init()].late += keys.late ? 1 : 0
-        deltas[key, default: .init()].outside += keys.deadline.outsideCalendar ? 1 : 0
         return nil
     }
 
@@ -154,10 +411,20 @@ final class CasesConsumer: BatchConsumer {
                 outside_calendar = outside_calendar + excluded.outside_calendar
             """)
         for (k, d) in deltas where d.n != 0 || d.late != 0 || d.outside != 0 {
-            try stmt.execute(arguments: [k.unit, k.caseClass, Int(k.day), d.n, d.late, d.outside])
+            try stmt.execute(arguments: [units.ids[k.unit], k.caseClass, Int(k.day), d.n, d.late, d.outside])
         }
         try db.execute(sql: "DELETE FROM case_rollup WHERE n <= 0")
         deltas.removeAll(keepingCapacity: true)
+
+        let abn = try db.cachedStatement(sql: """
+            INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
+            """)
+        for (k, n) in abnormalDeltas where n != 0 {
+            try abn.execute(arguments: [units.ids[k.unit], k.err, k.flag, Int(k.stallDay), Int(k.latestDay), n])
+        }
+        try db.execute(sql: "DELETE FROM case_abnormal_rollup WHERE n <= 0")
+        abnormalDeltas.removeAll(keepingCapacity: true)
     }
 
     private func prepared(_ slot: inout Statement?, _ db: Database, _ sql: String) throws -> OpaquePointer {
@@ -168,18 +435,128 @@ final class CasesConsumer: BatchConsumer {
     }
 }
 
+func sqliteError(_ rc: Int32, _ db: Database) -> DatabaseError {
+    DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+}
+
 /// SQLITE_TRANSIENT: SQLite copies the bytes, so the Swift string may go away after binding.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 @inline(__always) func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String) {
     var text = text
-    text.withUTF8 { buf in
-        buf.withMemoryRebound(to: CChar.self) { chars in
-            if let base = chars.baseAddress {
-                _ = sqlite3_bind_text(stmt, index, base, Int32(chars.count), sqliteTransient)
-            } else {
-                _ = sqlite3_bind_text(stmt, index, "", 0, sqliteTransient) // empty strings may have no storage
-            }
+    text.withUTF8 { bindBytes(stmt, index, $0) }
+}
+
+/// SQLITE_STATIC: the bytes outlive the statement's use of them (no copy).
+private let sqliteStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
+@inline(__always) func bindStatic(_ stmt: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return bindBytes(stmt, index, bytes) }
+    base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+        _ = sqlite3_bind_text(stmt, index, $0, Int32(bytes.count), sqliteStatic)
+    }
+}
+
+/// Binds bytes as text; SQLite copies them (they live in a reader's buffer that moves on).
+@inline(__always) func bindBytes(_ stmt: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    if let base = bytes.baseAddress, bytes.count > 0 {
+        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            _ = sqlite3_bind_text(stmt, index, $0, Int32(bytes.count), sqliteTransient)
         }
+    } else {
+        _ = sqlite3_bind_text(stmt, index, "", 0, sqliteTransient) // empty strings may have no storage
+    }
+}
+
+/// The keys a case is counted under, derived from its fields and the calendar.
+struct DerivedKeys {
+    var deadline: CaseRules.Deadline
+    var caseClass: Schema.CaseClass
+    var day: Int32
+    var late: Bool
+
+    init(_ f: CaseFacts, rules: CaseRules) {
+        deadline = rules.deadline(acceptedAt: f.acceptedAt, promisedDays: f.promisedDays, suspensions: f.suspensions,
+                                  openUntil: f.status.isOpen ? nil : f.completedAt)
+        late = false
+        switch f.status {
+        case .accepted, .inReview:
+            caseClass = .running; day = deadline.day
+        case .suspended:
+            caseClass = .suspended; day = deadline.day
+        case .completed:
+            if let done = f.completedAt {
+                caseClass = .completed
+                day = LocalTime.day(of: done)
+                late = CaseRules.completedLate(completedAt: done, deadline: deadline)
+            } else {
+                // No completion time: it cannot fall in any window (ABN02 says why).
+                caseClass = .closed; day = LocalTime.day(of: f.acceptedAt)
+            }
+        case .rejected, .withdrawn:
+            caseClass = .closed; day = LocalTime.day(of: f.completedAt ?? f.acceptedAt)
+        }
+    }
+}
+
+extension CockpitStore {
+    /// The stored pushes of a case pushed more than once (empty for a case pushed once).
+    static func pushes(of id: String, db: Database) throws -> [CasePush] {
+        try Row.fetchAll(db, sql: "SELECT pushed_at, status, unit, department, source, line FROM case_pushes WHERE id = ? ORDER BY pushed_at, seq",
+                         arguments: [id]).map {
+            CasePush(pushedAt: $0["pushed_at"], status: ServiceCase.Status(rawValue: $0["status"]) ?? .accepted,
+                     unit: $0["unit"], department: $0["department"], source: $0["source"], line: $0["line"])
+        }
+    }
+
+    /// Recomputes every stored case's derived keys (deadline, lights, abnormal keys) from its
+    /// fields, its history and the calendar, then both roll-ups: after a calendar changes, and
+    /// once when the abnormal columns were added to an existing store.
+    static func recomputeCaseKeys(_ db: Database) throws {
+        let rules = CaseRules(calendar: try loadCalendar(db))
+        var histories: [String: [CasePush]] = [:]
+        let pushRows = try Row.fetchCursor(db, sql: "SELECT id, pushed_at, status, unit, department, source, line FROM case_pushes ORDER BY id, pushed_at, seq")
+        while let p = try pushRows.next() {
+            histories[p["id"], default: []].append(CasePush(pushedAt: p["pushed_at"], status: ServiceCase.Status(rawValue: p["status"]) ?? .accepted,
+                                                           unit: p["unit"], department: p["department"], source: p["source"], line: p["line"]))
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, channel, accepted_at, promised_days, status, completed_at, suspensions, pushed_at FROM cases")
+        let update = try db.makeStatement(sql: """
+            UPDATE cases SET deadline = ?, outside_calendar = ?, k_class = ?, k_day = ?, late = ?,
+                pushed_at = ?, latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?
+            """)
+        var updates: [StatementArguments] = []
+        while let row = try rows.next() {
+            let facts = CaseFacts(status: ServiceCase.Status(rawValue: row["status"]) ?? .accepted,
+                                  channel: ServiceCase.Channel(rawValue: row["channel"]) ?? .hall,
+                                  acceptedAt: row["accepted_at"], promisedDays: row["promised_days"], completedAt: row["completed_at"],
+                                  suspensions: (try? ServiceCase.Suspension.parseList(row["suspensions"]).get()) ?? [])
+            let id: String = row["id"]
+            let storedPush: Int64 = row["pushed_at"]
+            let pushedAt = storedPush != 0 ? storedPush : CasesConsumer.fallbackPushTime(facts)
+            let history = histories[id] ?? []
+            let k = DerivedKeys(facts, rules: rules)
+            let masks = CaseAbnormal.staticMasks(facts, history: history, calendar: rules.calendar)
+            let tk = CaseAbnormal.timeKeys(facts, history: history, pushedAt: pushedAt, calendar: rules.calendar)
+            updates.append([k.deadline.instant, k.deadline.outsideCalendar ? 1 : 0, k.caseClass.rawValue, Int(k.day), k.late ? 1 : 0,
+                            pushedAt, tk.latestAt, tk.stallDay.map { Int($0) }, masks.errors, masks.flags, id])
+        }
+        for args in updates { try update.execute(arguments: args) }
+        try rebuildRollup(db)
+    }
+
+    static func rebuildRollup(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM case_rollup;
+            INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar)
+                SELECT unit, k_class, k_day, count(*), sum(late), sum(outside_calendar) FROM cases GROUP BY unit, k_class, k_day;
+            DELETE FROM case_abnormal_rollup;
+            INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n)
+                SELECT unit, abn != 0, flags != 0,
+                       CASE WHEN abn != 0 THEN 0 ELSE coalesce(stall_day, 2147483647) END,
+                       CASE WHEN abn != 0 THEN 0 ELSE (latest_at + 28800 - ((latest_at + 28800) % 86400 + 86400) % 86400) / 86400 END,
+                       count(*)
+                FROM cases GROUP BY 1, 2, 3, 4, 5;
+            """)
     }
 }

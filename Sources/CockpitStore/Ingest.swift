@@ -28,6 +28,7 @@ public enum IngestKind: String, CaseIterable, Sendable {
         case .units: ["code", "made_up"]
         case .calendar: ["note"]
         case .directory: ["name"]
+        case .cases: ["pushed_at"]
         default: []
         }
     }
@@ -69,6 +70,7 @@ extension CockpitStore {
     public func ingest(kind: IngestKind, file: String, source: String? = nil, batchSize: Int = 50_000,
                        now: Int64 = Int64(Date().timeIntervalSince1970),
                        progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
+        if kind == .cases { return try ingestCases(file: file, source: source ?? file, batchSize: batchSize, now: now, progress: progress) }
         let started = Date()
         let source = source ?? file
         let reader: CSVReader
@@ -296,60 +298,9 @@ final class CalendarConsumer: BatchConsumer {
         return nil
     }
 
-    /// Deadlines depend on the calendar: recompute every stored case's derived keys.
+    /// Deadlines (and stalls, and working hours) depend on the calendar: recompute every stored case's keys.
     override func finish(db: Database, report: inout IngestReport) throws {
         guard changed else { return }
-        let rules = CaseRules(calendar: try CockpitStore.loadCalendar(db))
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, accepted_at, promised_days, status, completed_at, suspensions FROM cases")
-        let update = try db.makeStatement(sql: "UPDATE cases SET deadline = ?, outside_calendar = ?, k_class = ?, k_day = ?, late = ? WHERE id = ?")
-        var updates: [(String, DerivedKeys)] = []
-        while let row = try rows.next() {
-            let status = ServiceCase.Status(rawValue: row["status"]) ?? .accepted
-            let susp = (try? ServiceCase.Suspension.parseList(row["suspensions"]).get()) ?? []
-            let keys = DerivedKeys(acceptedAt: row["accepted_at"], promisedDays: row["promised_days"], status: status,
-                                   completedAt: row["completed_at"], suspensions: susp, rules: rules)
-            updates.append((row["id"], keys))
-        }
-        for (id, k) in updates {
-            try update.execute(arguments: [k.deadline.instant, k.deadline.outsideCalendar ? 1 : 0, k.caseClass.rawValue, Int(k.day), k.late ? 1 : 0, id])
-        }
-        try CockpitStore.rebuildRollup(db)
-    }
-}
-
-/// The keys a case is counted under, derived from its fields and the calendar.
-struct DerivedKeys {
-    var deadline: CaseRules.Deadline
-    var caseClass: Schema.CaseClass
-    var day: Int32
-    var late: Bool
-
-    init(acceptedAt: Int64, promisedDays: Int, status: ServiceCase.Status, completedAt: Int64?,
-         suspensions: [ServiceCase.Suspension], rules: CaseRules) {
-        deadline = rules.deadline(acceptedAt: acceptedAt, promisedDays: promisedDays, suspensions: suspensions,
-                                  openUntil: status.isOpen ? nil : completedAt)
-        late = false
-        switch status {
-        case .accepted, .inReview:
-            caseClass = .running; day = deadline.day
-        case .suspended:
-            caseClass = .suspended; day = deadline.day
-        case .completed:
-            caseClass = .completed
-            day = LocalTime.day(of: completedAt ?? acceptedAt)
-            late = completedAt.map { CaseRules.completedLate(completedAt: $0, deadline: deadline) } ?? false
-        case .rejected, .withdrawn:
-            caseClass = .closed; day = LocalTime.day(of: completedAt ?? acceptedAt)
-        }
-    }
-}
-
-extension CockpitStore {
-    static func rebuildRollup(_ db: Database) throws {
-        try db.execute(sql: """
-            DELETE FROM case_rollup;
-            INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar)
-                SELECT unit, k_class, k_day, count(*), sum(late), sum(outside_calendar) FROM cases GROUP BY unit, k_class, k_day;
-            """)
+        try CockpitStore.recomputeCaseKeys(db)
     }
 }

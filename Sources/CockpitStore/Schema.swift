@@ -23,6 +23,7 @@ enum Schema {
         registerHistory(&m)
         registerSources(&m)
         registerServices(&m)
+        registerCaseAbnormal(&m)
         return m
     }
 

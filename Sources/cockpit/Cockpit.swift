@@ -14,7 +14,7 @@ struct Cockpit: ParsableCommand {
             Without a subcommand, opens the cockpit on a unit. Without --db it opens the demo: a store
             built once from SampleData/ at $XDG_DATA_HOME/cockpit/demo.sqlite.
             """,
-        subcommands: [Open.self, Ingest.self, Report.self, Cases.self, Snapshot.self, History.self, LayoutCommand.self, Wall.self, SSHAuthorize.self,
+        subcommands: [Open.self, Ingest.self, Report.self, Cases.self, Case.self, Snapshot.self, History.self, LayoutCommand.self, Wall.self, SSHAuthorize.self,
                       Alerts.self, Audit.self, Ack.self, Resolve.self, Assign.self, Note.self, Reopen.self, Duty.self,
                       EngineCommand.self, SourcesCommand.self, RejectsCommand.self],
         defaultSubcommand: Open.self
