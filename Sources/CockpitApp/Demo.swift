@@ -64,7 +64,9 @@ public enum Demo {
     /// file is there) into a new store at `path`.
     /// `now` stamps the ingest (the data's "as of"), fixed in tests so that snapshots are stable.
     @discardableResult
-    public static func build(at path: String, from dir: String, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Int {
+    /// `historyHours` of hourly history are replayed before `now`, so trends show at once.
+    public static func build(at path: String, from dir: String, now: Int64 = Int64(Date().timeIntervalSince1970),
+                             historyHours: Int = 24) throws -> Int {
         let store = try CockpitStore(path: path, mode: .write)
         _ = try store.ingest(kind: .units, file: dir + "/units.csv", now: now)
         let calendars = (try FileManager.default.contentsOfDirectory(atPath: dir))
@@ -74,6 +76,9 @@ public enum Demo {
         for kind in serviceKinds {
             let file = dir + "/" + kind.rawValue + ".csv"
             if FileManager.default.fileExists(atPath: file) { _ = try store.ingest(kind: kind, file: file, now: now) }
+        }
+        if historyHours > 0 {
+            try store.backfillHistory(tree: store.tree(), from: now - Int64(historyHours) * 3600, to: now, step: 3600)
         }
         try store.setMeta("demo_version", version)
         try store.close()

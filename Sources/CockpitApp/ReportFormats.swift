@@ -11,7 +11,7 @@ public enum ReportFormats {
         let known = Set(reported)
         var parts: [String: [String]] = [:]
         var series: [String] = []
-        for name in (f?.values.keys).map(Array.init) ?? [] {
+        for name in (f?.values.keys).map(Array.init) ?? [] where !known.contains(name) {
             let (base, part) = Metric.split(name)
             if part != nil, known.contains(base) {
                 parts[base, default: []].append(name)

@@ -1,3 +1,4 @@
+import CockpitApp
 import CockpitCore
 import CockpitStore
 import Foundation
@@ -12,8 +13,9 @@ final class HistoryCommandTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "cockpit-history-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        // A copy: the backfill writes, and other tests read the shared sample store.
-        try FileManager.default.copyItem(atPath: SampleStore.path, toPath: db)
+        // A store of its own without the sample store's day of history: the backfill writes, and
+        // what it writes is compared with the figures as of each moment.
+        try Demo.build(at: db, from: Paths.sampleData, now: SampleStore.ingestTime, historyHours: 0)
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
@@ -83,7 +85,10 @@ final class HistoryCommandTests: XCTestCase {
         let units = Set(rows.dropFirst().map { $0[1] })
         XCTAssertTrue(units.contains("wulin"))
         XCTAssertEqual(units.count, 1 + (try CockpitStore(path: db, mode: .read).tree().children(of: "wulin").count))
-        XCTAssertEqual(rows.count, 1 + units.count * Metric.reported.count)
+        // One row per unit and figure: every reported name, its parts and the unit's series.
+        let csvStore = try CockpitStore(path: db, mode: .read)
+        let figures = try csvStore.figures(tree: csvStore.tree(), window: FigureWindow(at: LocalTime.parse(at)!))
+        XCTAssertEqual(rows.count, 1 + units.map { ReportFormats.reportedNames(figures[$0]).count }.reduce(0, +))
 
         let allJSON = try json(cockpit(["report", "--db", db, "--at", at, "--all", "--format", "json"]).out)
         XCTAssertEqual((allJSON["units"] as? [Any])?.count, 88)

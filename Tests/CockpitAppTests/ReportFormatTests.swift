@@ -165,9 +165,12 @@ final class ReportFormatTests: XCTestCase {
         let parsed = try PrometheusText(text)
         var expected = 0
         for u in tree.units {
-            for metric in Metric.reported {
-                let name = "cockpit_" + metric.replacingOccurrences(of: ".", with: "_")
-                let found = parsed.samples.filter { $0.name == name && $0.labels["unit"] == u.id }
+            let series = (figures[u.id]?.values.keys).map { $0.filter { $0.hasPrefix("series.") } } ?? []
+            for metric in Metric.reported + series {
+                // `queue.waiting@intake` is `cockpit_queue_waiting` with the label part="intake".
+                let (base, part) = Metric.split(metric)
+                let name = "cockpit_" + base.replacingOccurrences(of: ".", with: "_")
+                let found = parsed.samples.filter { $0.name == name && $0.labels["unit"] == u.id && $0.labels["part"] == part }
                 guard let v = figures[u.id]?[metric] else {
                     XCTAssertEqual(found, [], "a missing \(metric) of \(u.id) is left out")
                     continue
@@ -175,7 +178,9 @@ final class ReportFormatTests: XCTestCase {
                 expected += 1
                 XCTAssertEqual(found.count, 1, "\(metric) of \(u.id)")
                 XCTAssertEqual(found.first?.value ?? .nan, v, accuracy: 1e-12)
-                XCTAssertEqual(found.first?.labels, ["unit": u.id, "name": u.name, "tier": u.tier.rawValue])
+                var labels = ["unit": u.id, "name": u.name, "tier": u.tier.rawValue]
+                if let part { labels["part"] = part }
+                XCTAssertEqual(found.first?.labels, labels)
             }
         }
         XCTAssertEqual(parsed.samples.count, expected)

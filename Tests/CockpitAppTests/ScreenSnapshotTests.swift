@@ -138,7 +138,9 @@ final class ScreenSnapshotTests: XCTestCase {
         let all = try loader.store.caseFigures(tree: loader.tree, window: FigureWindow(at: SampleStore.at))
         let text = try render("xiacheng", 120, 40).text
         let overdue = Format.count(all["xiacheng"]?[Metric.casesOverdue])
-        XCTAssertTrue(text.contains("│" + String(repeating: " ", count: 21 - overdue.count - 1) + overdue + " │"), text)
+        // The tiles' row: each tile ends in its figure (after the delta against the previous hour).
+        let tiles = text.split(separator: "\n")[2]
+        XCTAssertTrue(tiles.contains(" " + overdue + " │ │"), text)
         let wulin = all["wulin"]!
         let row = text.split(separator: "\n").first { $0.contains("武林街道") }!
         let numbers = row.split(separator: " ").filter { $0.first?.isNumber == true }
