@@ -37,6 +37,42 @@ def leaf_units(db):
     return [r[0] for r in rows]
 
 
+class EngineWriter:
+    """`cockpit engine` with one simulator source at `rate` records a second (cases, tickets, calls,
+    series), history and the sample alert rules on: the production writer."""
+
+    def __init__(self, binary, db, rate, seconds, tmp):
+        self.binary, self.db, self.rate, self.seconds, self.tmp = binary, db, rate, seconds, tmp
+        self.errors = []
+        self.durations = []
+        self.rows = 0
+        self.proc = None
+
+    def start(self):
+        sources = os.path.join(self.tmp, "sources.yaml")
+        with open(sources, "w") as f:
+            f.write(f"sources:\n  - name: live\n    kind: simulator\n    seed: 7\n    rate: {self.rate}\n"
+                    "    interval: 1s\n    feeds: [cases, tickets, calls, series]\n")
+        rules = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SampleData", "alerts.yaml")
+        self.log = open(os.path.join(self.tmp, "engine.log"), "w+")
+        self.proc = subprocess.Popen([self.binary, "engine", "--db", self.db, "--sources", sources, "--rules", rules],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def join(self, timeout=None):
+        time.sleep(max(0, self.seconds - (time.time() - self.started)))
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.log.seek(0)
+        text = self.log.read()
+        self.errors = [l for l in text.splitlines() if "locked" in l or " error " in l]
+        for line in text.splitlines():
+            if "committed" in line:
+                try:
+                    self.rows += int(line.split("committed ")[1].split(" accepted")[0])
+                except (IndexError, ValueError):
+                    pass
+
+
 class IngestWriter(threading.Thread):
     """One `cockpit ingest` of `rate` new open cases every second."""
 
@@ -80,6 +116,7 @@ def main():
     ap.add_argument("--rate", type=int, default=1000, help="records per second")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--size", default="120x40")
+    ap.add_argument("--writer", choices=["engine", "ingest"], default="engine")
     args = ap.parse_args()
     cols, rows = map(int, args.size.split("x"))
 
@@ -106,7 +143,11 @@ def main():
 
     watch = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     version = watch.execute("PRAGMA data_version").fetchone()[0]
-    writer = IngestWriter(args.binary, db, args.rate, args.seconds, tmp)
+    if args.writer == "engine":
+        writer = EngineWriter(args.binary, db, args.rate, args.seconds, tmp)
+    else:
+        writer = IngestWriter(args.binary, db, args.rate, args.seconds, tmp)
+    writer.started = time.time()
     writer.start()
     commits = []              # times at which a commit became visible
     pending = None            # (commit index, set of walls not yet heard from)
@@ -144,6 +185,7 @@ def main():
     if pending is not None:
         missed += len(pending[1])
     writer.join(timeout=5)
+    version_changes = len(commits)
 
     text = b"".join(outputs).decode("utf-8", "replace")
     locked_on_screen = text.count("数据库不可用") + text.count("locked")
@@ -169,7 +211,8 @@ def main():
     def pct(p):
         return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
     print(f"walls                     {args.walls} ({alive} alive at the end)")
-    print(f"writer                    cockpit ingest, {args.rate} new cases/s, {writer.rows} rows in {len(writer.durations)} commits")
+    kind = "cockpit engine (simulator)" if args.writer == "engine" else "cockpit ingest"
+    print(f"writer                    {kind}, {args.rate} records/s asked, {writer.rows} records committed in {args.seconds} s")
     print(f"ingest time per commit    median {statistics.median(writer.durations) * 1000:.0f} ms, max {max(writer.durations) * 1000:.0f} ms" if writer.durations else "")
     print(f"commits seen by readers   {len(commits)}")
     print(f"wall updates measured     {len(lat)} (missed before the next commit: {missed})")

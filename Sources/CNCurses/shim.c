@@ -1,5 +1,6 @@
 #include "CNCurses.h"
 #include <signal.h>
+#include <malloc.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -103,6 +104,8 @@ int cockpit_colors(void) { return COLORS; }
 void cockpit_invalidate(void) { clearok(curscr, TRUE); }
 
 void cockpit_keys_only(void) { raw(); }
+
+void cockpit_trim_heap(void) { malloc_trim(0); }
 
 int cockpit_read_mouse(int *x, int *y) {
     MEVENT ev;

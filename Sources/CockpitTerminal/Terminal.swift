@@ -75,6 +75,9 @@ public final class Terminal {
     /// Signals sent with kill(1), and SIGHUP from a dropped connection, still end the program.
     public func keysOnly() { cockpit_keys_only() }
 
+    /// Gives freed heap back to the system (after start-up, which parses layouts and loads a lot once).
+    public func trimHeap() { cockpit_trim_heap() }
+
     public func draw(_ canvas: Canvas) {
         erase()
         for y in 0..<canvas.height {

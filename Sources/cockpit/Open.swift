@@ -108,6 +108,9 @@ struct LiveScreen {
         var minute = Int64(Date().timeIntervalSince1970) / 60
         var highlightUntil: Date? = nil
         draw(data)
+        // Start-up (layouts parsed, first figures) leaves freed heap behind; hand it back so a
+        // screen that stays open for days holds only what it uses.
+        terminal.trimHeap()
         while true {
             let sig = terminal.takeSignal()
             if sig != 0 { return sig }

@@ -22,6 +22,8 @@ int cockpit_colors(void);
 void cockpit_invalidate(void);
 /* Ctrl-C, Ctrl-\ and Ctrl-Z arrive as keys instead of signals (walls: no key may end them). */
 void cockpit_keys_only(void);
+/* Returns freed heap to the system (glibc malloc_trim): start-up garbage is not kept for days. */
+void cockpit_trim_heap(void);
 
 // Start curses on the terminal; returns 0 on success, -1 if the terminal cannot be used.
 int cockpit_start(int escdelay_ms);
