@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Compute figures as of this time (ISO 8601; without an offset the time is UTC+8). Default: now.")
     var at: String?
 
-    @Option(help: "Start of the window of flow figures (completed, …). Default: the start of --at's month.")
+    @Option(help: "Start of the window of flow figures (completed, served, calls, …). Default: the start of --at's month for cases and ratings, of its day for the hall, sharing and series.")
     var since: String?
 
     func window() throws -> FigureWindow {
