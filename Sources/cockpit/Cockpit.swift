@@ -2,6 +2,7 @@ import ArgumentParser
 import CockpitApp
 import CockpitCore
 import CockpitStore
+import CockpitTerminal
 import CockpitUI
 import Foundation
 
@@ -84,4 +85,16 @@ func resolveUnit(_ id: String?, in tree: OrgTree) -> OrgUnit {
     if let u = tree.unit(id) { return u }
     if let u = tree.units.first(where: { $0.name == id || $0.name == id + "街道" || $0.name == id + "社区" }) { return u }
     fail("unknown unit '\(id)'; nearest: \(tree.nearest(to: id).joined(separator: ", "))")
+}
+
+/// `--lang`, else the environment's language (LC_ALL, LC_CTYPE, LANG), else Chinese.
+func resolveLanguage(_ lang: String?, environment env: [String: String]) throws -> Strings.Language {
+    guard let lang else { return Strings.language(fromEnvironment: env) }
+    guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
+    return l
+}
+
+/// Colour unless `--no-color` or a non-empty NO_COLOR says otherwise (no-color.org).
+func colorMode(noColor: Bool, environment env: [String: String]) -> Terminal.ColorMode {
+    (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
 }

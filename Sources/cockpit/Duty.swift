@@ -43,13 +43,7 @@ struct Duty: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         if let problem = Terminal.check(environment: env) { fail(problem) }
         guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer needs a name") }
-        let language: Strings.Language
-        if let lang {
-            guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
-            language = l
-        } else {
-            language = Strings.language(fromEnvironment: env)
-        }
+        let language = try resolveLanguage(lang, environment: env)
         let path = try db ?? Demo.ensure(quiet: false)
         let reader = try CockpitStore(path: path, mode: .read)
         let tree = try reader.tree()
@@ -62,7 +56,7 @@ struct Duty: ParsableCommand {
         let fixedAt = try at.map { try parseTime($0, option: "--at") }
         let ascii = !isUTF8(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
-        let colorMode: Terminal.ColorMode = (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+        let colorMode = colorMode(noColor: noColor, environment: env)
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
         var loop = DutyLoop(terminal: terminal, loader: DutyLoader(store: reader, tree: tree, rules: ruleList),

@@ -41,7 +41,7 @@ struct Open: ParsableCommand {
         // Layouts are checked before the terminal is taken: a bad one never starts a screen.
         let catalog = layouts.catalog()
         if let problem = Terminal.check(environment: env) { fail(problem) }
-        let language = try language(env)
+        let language = try resolveLanguage(lang, environment: env)
         let cockpitStore = try store.openStore()
         var tree = try cockpitStore.tree()
         if let scope {
@@ -55,7 +55,7 @@ struct Open: ParsableCommand {
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
         let loader = ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog)
-        let colorMode: Terminal.ColorMode = (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+        let colorMode = colorMode(noColor: noColor, environment: env)
 
         // The demo moves: a simulator feeds it while it is open (a store given with --db is only read).
         let feed = store.db == nil ? DemoFeed.start(storePath: cockpitStore.path) : nil
@@ -70,12 +70,6 @@ struct Open: ParsableCommand {
         terminal.stop()
         feed?.stop()
         if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
-    }
-
-    func language(_ env: [String: String]) throws -> Strings.Language {
-        guard let lang else { return Strings.language(fromEnvironment: env) }
-        guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
-        return l
     }
 
     static func isUTF8Locale(_ env: [String: String]) -> Bool {

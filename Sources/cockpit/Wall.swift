@@ -57,13 +57,7 @@ struct Wall: ParsableCommand {
         guard let seconds = Self.parseDuration(rotate), seconds >= 5 else {
             throw ValidationError("--rotate '\(rotate)' must be a duration of at least 5s, e.g. 30s or 2m")
         }
-        let language: Strings.Language
-        if let lang {
-            guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
-            language = l
-        } else {
-            language = Strings.language(fromEnvironment: env)
-        }
+        let language = try resolveLanguage(lang, environment: env)
         let path: String
         if let db = store.db { path = db } else { path = try Demo.ensure(quiet: true) }
         // The scope is checked against the store before the screen starts: a wrong scope is a
@@ -77,7 +71,7 @@ struct Wall: ParsableCommand {
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
-        let colorMode: Terminal.ColorMode = (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+        let colorMode = colorMode(noColor: noColor, environment: env)
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
         if noQuit { terminal.keysOnly() }

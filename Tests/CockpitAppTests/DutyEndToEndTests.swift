@@ -24,30 +24,13 @@ final class DutyEndToEndTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    /// Runs a program to completion (posix_spawn + waitpid, output through a file) and returns
-    /// (status, stdout).
+    /// Runs a program to completion and returns (status, stdout).
     @discardableResult
     func run(_ argv: [String]) -> (Int32, String) {
         let outPath = dir + "/out-\(UUID().uuidString.prefix(6))"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var env = ProcessInfo.processInfo.environment
-        env["LANG"] = "C.UTF-8"
-        env.removeValue(forKey: "TMUX")
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 else { return (-1, "") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: outPath)
-        return ((status >> 8) & 0xff, out)
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        let r = Spawn.run(argv, outPath: outPath)
+        return (r.status, r.output)
     }
 
     func tmux(_ args: [String]) { run(["/usr/bin/tmux", "-L", socket, "-u"] + args) }
