@@ -22,9 +22,13 @@ public struct ScreenLoader {
 
     /// Every metric a KPI tile or a trend widget of any layout binds: only those need history.
     static func trendMetrics(_ catalog: LayoutCatalog) -> [String] {
+        trendMetrics(of: catalog.layouts.values.sorted(by: { $0.name < $1.name }))
+    }
+
+    static func trendMetrics(of layouts: [Layout]) -> [String] {
         var seen: Set<String> = []
         var out: [String] = []
-        for layout in catalog.layouts.values.sorted(by: { $0.name < $1.name }) {
+        for layout in layouts {
             for panel in layout.panels where ["kpi", "sparkline", "line", "gauge"].contains(panel.widget) {
                 for m in panel.metrics.map(\.metric) where seen.insert(m).inserted { out.append(m) }
             }
@@ -32,11 +36,32 @@ public struct ScreenLoader {
         return out
     }
 
-    public func load(unitID: String, window: FigureWindow) throws -> ScreenData {
+    /// What a screen draws beyond the figures, so that a process that shows one known layout (a
+    /// wall, 64 of them on one store) reads only that.
+    public struct Needs: Sendable {
+        public var cases = true
+        public var boards = true
+        public var alerts = true
+        /// Trend metrics; nil: the loader's `historyMetrics`.
+        public var historyMetrics: [String]? = nil
+        public static let everything = Needs()
+        public init() {}
+        /// Just what `layout`'s widgets read.
+        public init(layout: Layout) {
+            let widgets = Set(layout.panels.map(\.widget))
+            cases = widgets.contains("cases")
+            boards = widgets.contains("queue")
+            alerts = widgets.contains("alerts") || layout.panels.contains { $0.widget == "banner" && $0.flag("alerts") }
+            historyMetrics = ScreenLoader.trendMetrics(of: [layout])
+        }
+    }
+
+    public func load(unitID: String, window: FigureWindow, needs: Needs = .everything) throws -> ScreenData {
         let all = try store.figures(tree: tree, window: window)
         let unit = tree.unit(unitID) ?? tree.root
         let children = tree.children(of: unit.id).map { (unit: $0, figures: all[$0.id] ?? Figures()) }
-        let cases = try store.cases(under: unit.id, tree: tree, light: .red, at: window.at, limit: children.isEmpty ? 500 : 100)
+        let cases = needs.cases
+            ? try store.cases(under: unit.id, tree: tree, light: .red, at: window.at, limit: children.isEmpty ? 500 : 100) : []
         var warnings: [String] = []
         let calendar = try store.calendar()
         if !calendar.covers(LocalTime.day(of: window.at)) {
@@ -51,20 +76,20 @@ public struct ScreenLoader {
         data.allFigures = all
         // Only alerts inside this loader's tree: a scoped process (a wall) never sees another street's.
         let inside = Set(tree.subtree(of: unit.id).map(\.id))
-        data.alerts = try store.alerts(activeOnly: true).filter { inside.contains($0.unit) }
+        if needs.alerts { data.alerts = try store.alerts(activeOnly: true).filter { inside.contains($0.unit) } }
         data.sources = try store.sourceStatuses(now: window.at)
-        data.boards = try store.hallBoards(under: unit.id, tree: tree, at: window.at)
-        data.history = try history(unit: unit.id, at: window.at)
+        if needs.boards { data.boards = try store.hallBoards(under: unit.id, tree: tree, at: window.at) }
+        data.history = try history(unit: unit.id, at: window.at, metrics: needs.historyMetrics ?? historyMetrics)
         return data
     }
 
     /// The last hour buckets of the trend metrics, one slot per bucket (nil where none was recorded).
-    func history(unit: String, at: Int64) throws -> [String: [Double?]] {
+    func history(unit: String, at: Int64, metrics: [String]) throws -> [String: [Double?]] {
         let res = HistoryResolution.hour
         let last = res.bucketStart(at)
         let first = last - Int64(Self.historyBuckets - 1) * res.seconds
         var out: [String: [Double?]] = [:]
-        for metric in historyMetrics {
+        for metric in metrics {
             let points = try store.history(unit: unit, metric: metric, from: first, to: at, resolution: res)
             guard !points.isEmpty else { continue }
             var slots = [Double?](repeating: nil, count: Self.historyBuckets)

@@ -212,8 +212,10 @@ struct WallLoop {
                 position = current.flatMap { slots.firstIndex(of: $0) } ?? min(position, slots.count - 1)
             }
             let loader = ScreenLoader(store: store, tree: scoped, strings: options.strings, layouts: catalog)
-            var fresh = try loader.load(unitID: rotation[position].unit,
-                                        window: FigureWindow(at: fixedAt ?? now(), since: since))
+            let slot = rotation[position]
+            let layout = slot.incident ? catalog["incident"] : layoutName.flatMap { catalog[$0] }
+            var fresh = try loader.load(unitID: slot.unit, window: FigureWindow(at: fixedAt ?? now(), since: since),
+                                        needs: layout.map(ScreenLoader.Needs.init(layout:)) ?? .everything)
             if let old = data { fresh.changed = fresh.changes(from: old) }
             data = fresh
             version = v
