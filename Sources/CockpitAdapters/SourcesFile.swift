@@ -99,7 +99,7 @@ public struct SourcesFile: Sendable {
             SourcesFileError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message)
         }
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch let e as YamlError {
+        do { root = try Yams.compose(yaml: yaml, .basic) } catch let e as YamlError {
             switch e {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 throw fail(mark, "YAML: \(problem)")
@@ -210,7 +210,7 @@ public struct SourcesFile: Sendable {
                     c.format = p.hasSuffix(".jsonl") || p.hasSuffix(".ndjson") || p.hasSuffix(".json") ? .jsonl : .csv
                 }
                 if let f = value("follow") {
-                    guard let b = f.bool else { throw fail(f.mark, "'follow' must be true or false") }
+                    guard let b = f.string.flatMap(yamlBool) else { throw fail(f.mark, "'follow' must be true or false") }
                     c.follow = b
                 }
             case .sqlite:

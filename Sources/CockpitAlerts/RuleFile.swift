@@ -58,7 +58,7 @@ public struct RuleSet: Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let e as YamlError {
             throw RuleErrors(errors: [yamlError(e, file: file)])
         }

@@ -112,3 +112,13 @@ public struct FigureWindow: Sendable, Equatable {
     /// the start of at's day.
     public var daySince: Int64 { sinceGiven ? since : LocalTime.startOfDay(containing: at) }
 }
+
+/// A YAML 1.1 boolean written by hand (true/false, yes/no, on/off, any case): the loaders read YAML
+/// with Yams' basic resolver, which leaves every plain scalar a string.
+public func yamlBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "true", "yes", "on": return true
+    case "false", "no", "off": return false
+    default: return nil
+    }
+}

@@ -51,7 +51,7 @@ public struct LayoutLoader: Sendable {
         var ctx = Context(file: file, widgets: widgets)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let e as YamlError {
             throw LayoutErrors(errors: [ctx.yamlError(e)])
         } catch {
@@ -148,7 +148,7 @@ public struct LayoutLoader: Sendable {
         }
 
         mutating func bool(_ n: Node, what: String) -> Bool? {
-            guard case .scalar = n, let b = n.bool else { fail(.wrongType, n, "\(what) must be true or false", expected: "true or false"); return nil }
+            guard case .scalar = n, let b = n.string.flatMap(yamlBool) else { fail(.wrongType, n, "\(what) must be true or false", expected: "true or false"); return nil }
             return b
         }
 
