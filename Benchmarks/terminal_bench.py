@@ -6,9 +6,11 @@ press, and resident memory. Prints a table; not a timed test.
 usage: python3 Benchmarks/terminal_bench.py --db STORE [--bin .build/release/cockpit]
                                             [--size 200x60] [--idle 10] [--runs 5]
 
-The store is copied first: the "one changed figure" step ingests a new overdue case into the
-copy (in wulin-zhuganxiang) while the screen is open, and counts the bytes of the redraw that
-follows (the figures that moved, drawn highlighted) and of the one that ends the highlight.
+The store is copied first: the "one new case" step ingests a new overdue case into the copy (in
+wulin-zhuganxiang) while the district screen is open, and counts the bytes of the redraw that
+follows (every figure that moved, drawn highlighted) and of the one that ends the highlight. The
+"one changed figure alone" step does the same on a screen whose layout is a single tile
+(cases.open), so that exactly one figure (and the data's time in the title bar) moves.
 """
 import argparse, fcntl, os, pty, select, shutil, signal, struct, subprocess, sys, tempfile, termios, time
 
@@ -107,6 +109,29 @@ def main():
     os.write(fd, b"q")
     read_for(fd, 1.0)
     _, status = os.waitpid(pid, 0)
+
+    # One changed figure alone: a district layout of a single tile (cases.open), a fresh copy of the
+    # store, the same new case. What moves is that figure (highlighted) and the data's time in the
+    # title bar: the smallest real change a screen can show.
+    layouts = os.path.join(work, "layouts")
+    os.makedirs(layouts)
+    with open(os.path.join(layouts, "district.yaml"), "w") as f:
+        # A tile of ordinary height (a tall one draws its value in block digits) above a still text.
+        f.write("title: bench\nrows:\n  - widget: kpi\n    metric: cases.open\n    size: 4\n    priority: 100\n"
+                "  - widget: banner\n    text: bench\n")
+    shutil.copyfile(a.db, db)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.unlink(db + suffix)
+    pid, fd = spawn(a.bin, db, cols, rows, extra + ["--layouts", layouts])
+    read_for(fd, 10, until="bench".encode())
+    read_for(fd, 1.0)
+    subprocess.run([a.bin, "ingest", "--db", db, "--kind", "cases", csv], check=True, capture_output=True)
+    one, _ = read_for(fd, 2.0)
+    one_back, _ = read_for(fd, 3.0)
+    os.write(fd, b"q")
+    read_for(fd, 1.0)
+    os.waitpid(pid, 0)
     shutil.rmtree(work, ignore_errors=True)
 
     soak = None
@@ -121,6 +146,7 @@ def main():
     print(f"| idle output over {a.idle:.0f} s           | {len(idle)} bytes ({len(idle)/secs:.1f} bytes/s) |")
     print(f"| one key (selection moves a row) | {len(key)} bytes |")
     print(f"| one new case (figures change)   | {len(change)} bytes, then {len(unhighlight)} bytes when the highlight ends |")
+    print(f"| one changed figure alone        | {len(one)} bytes, then {len(one_back)} bytes when the highlight ends |")
     print(f"| resident memory                 | {rss/1024:.1f} MB |")
     print(f"| open file descriptors           | {nfd} |")
     print(f"| exit status after q             | {os.waitstatus_to_exitcode(status)} |")

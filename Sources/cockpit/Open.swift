@@ -135,8 +135,11 @@ struct LiveScreen {
                     minute = m
                     if var fresh = try? loader.load(unitID: model.unitID, window: window()) {
                         // Figures that moved are drawn highlighted for a few seconds.
-                        fresh.changed = fresh.changes(from: data)
-                        if !fresh.changed.isEmpty { highlightUntil = Date().addingTimeInterval(3) }
+                        // A second commit right after the first (history, alerts) changes nothing
+                        // drawn: what is still highlighted stays so until its time is up.
+                        let moved = fresh.changes(from: data)
+                        fresh.changed = moved.union(highlightUntil != nil ? data.changed : [])
+                        if !moved.isEmpty { highlightUntil = Date().addingTimeInterval(3) }
                         data = fresh
                         draw(data)
                     }

@@ -175,6 +175,8 @@ struct WallLoop {
     private var data: ScreenData?
     private var version = -1
     private var problem: (reason: String, since: Int64, attempts: Int)?
+    /// What the last load changed (the highlight is renewed only when something moved).
+    private var moved: Set<String> = []
     private var fatal: String?
 
     init(terminal: Terminal, link: StoreLink, scope: String, options: RenderOptions, catalog: LayoutCatalog,
@@ -192,6 +194,7 @@ struct WallLoop {
             let store = try link.current()
             let v = try store.dataVersion()
             if !force, v == version, problem == nil, data != nil { return }
+            moved = []
             let full = try store.tree()
             guard let scopeUnit = full.unit(scope)
                     ?? full.units.first(where: { $0.name == scope || $0.name == scope + "街道" || $0.name == scope + "社区" }),
@@ -216,7 +219,10 @@ struct WallLoop {
             let layout = slot.incident ? catalog["incident"] : layoutName.flatMap { catalog[$0] }
             var fresh = try loader.load(unitID: slot.unit, window: FigureWindow(at: fixedAt ?? now(), since: since),
                                         needs: layout.map(ScreenLoader.Needs.init(layout:)) ?? .everything)
-            if let old = data { fresh.changed = fresh.changes(from: old) }
+            if let old = data {
+                moved = fresh.changes(from: old)
+                fresh.changed = moved.union(old.changed)
+            }
             data = fresh
             version = v
             problem = nil
@@ -262,7 +268,7 @@ struct WallLoop {
                 let before = version
                 if problem == nil { load(force: false) }
                 if version != before {
-                    if data?.changed.isEmpty == false { highlightUntil = Date().addingTimeInterval(3) }
+                    if !moved.isEmpty { highlightUntil = Date().addingTimeInterval(3) }
                     draw()
                 }
                 continue
@@ -282,7 +288,7 @@ struct WallLoop {
                 minute = m
                 if version != before || problem != nil {
                     redraw = true
-                    if data?.changed.isEmpty == false { highlightUntil = Date().addingTimeInterval(3) }
+                    if !moved.isEmpty { highlightUntil = Date().addingTimeInterval(3) }
                 }
             }
             if let until = highlightUntil, Date() >= until {

@@ -24,12 +24,17 @@ public enum KPIWidget: Widget {
         let changed = ctx.data.changed.contains("\(unit)|\(metric)")
         let text = ValueFormat.text(metric, value)
         // Tall tiles (walls) draw the value in big digits; otherwise one bold line.
+        // A changed value is drawn in reverse video, the value's own cells only: the highlight (and
+        // its end) costs a few bytes on the wire, not the tile's whole width.
+        func drawValue(_ line: String, y: Int) {
+            let w = Text.width(line, ambiguousWide: ctx.wide)
+            c.put(String(repeating: " ", count: max(0, inner.width - w)), x: inner.x, y: y, style: Style(tint, bold: true))
+            c.put(line, x: inner.x + max(0, inner.width - w), y: y, style: Style(tint, bold: true, reverse: changed), maxWidth: inner.width)
+        }
         if inner.height >= 5, let big = BigDigits.render(text), big[0].count <= inner.width {
-            for (i, line) in big.enumerated() {
-                c.put(Text.pad(line, inner.width, align: .right), x: inner.x, y: inner.y + i, style: Style(tint, bold: true, reverse: changed))
-            }
+            for (i, line) in big.enumerated() { drawValue(line, y: inner.y + i) }
         } else {
-            c.put(Text.pad(text, inner.width, align: .right), x: inner.x, y: inner.y, style: Style(tint, bold: true, reverse: changed))
+            drawValue(text, y: inner.y)
         }
         if let delta {
             let d = ValueFormat.delta(metric, delta, ascii: ctx.options.ascii)

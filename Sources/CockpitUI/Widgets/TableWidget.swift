@@ -61,8 +61,16 @@ public enum TableWidget: Widget {
                 var st = base
                 let level = (col.thresholds ?? ctx.panel.thresholds)?.level(value: v) ?? .none
                 if level == .red || level == .yellow { st.tint = ctx.tint(level) }
-                if data.changed.contains("\(unit.id)|\(col.metric)") { st.bold = true; st.reverse = !isSel }
-                x += c.put(Text.pad(ValueFormat.text(col.metric, v), numW, align: .right), x: x, y: y, style: st)
+                let text = ValueFormat.text(col.metric, v)
+                if data.changed.contains("\(unit.id)|\(col.metric)"), !isSel {
+                    // Only the figure's own cells in reverse: the highlight stays cheap on the wire.
+                    let pad = max(0, numW - Text.width(text))
+                    x += c.put(String(repeating: " ", count: pad), x: x, y: y, style: st)
+                    st.bold = true; st.reverse = true
+                    x += c.put(text, x: x, y: y, style: st)
+                    continue
+                }
+                x += c.put(Text.pad(text, numW, align: .right), x: x, y: y, style: st)
             }
             if let bar, barW >= 8 {
                 let s = Bar.horizontal(value: f[bar.metric] ?? 0, max: maxBar, width: barW - 2, ascii: ctx.options.ascii)
