@@ -28,28 +28,22 @@ extension CockpitStore {
                 }
             }
 
-            // Completed in [since, at]: whole days from the roll-up, the ragged ends from the cases.
-            let since = min(window.since, window.at)
-            let sinceDay = LocalTime.day(of: since), atDay = LocalTime.day(of: window.at)
-            let fullFrom = LocalTime.startOf(day: sinceDay) == since ? sinceDay : sinceDay + 1
-            let fullTo = atDay - 1
-            var rawRanges: [(Int64, Int64)] = []
-            if fullFrom <= fullTo {
+            // Completed in [since, at]: whole days from the roll-up, the ragged ends from the cases
+            // (today from the roll-up too while nothing was completed after `at`).
+            let latest = try Int64.fetchOne(db, sql: "SELECT max(completed_at) FROM cases WHERE completed_at IS NOT NULL")
+            let days = WindowDays(since: window.since, at: window.at).closingToday(at: window.at, latest: latest)
+            if let full = days.fullDays {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, sum(n), sum(late) FROM case_rollup
                     WHERE k_class = 2 AND k_day BETWEEN ? AND ? GROUP BY unit
-                    """, arguments: [Int(fullFrom), Int(fullTo)])
+                    """, arguments: [Int(full.lowerBound), Int(full.upperBound)])
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
-                if fullFrom > sinceDay { rawRanges.append((since, LocalTime.startOf(day: fullFrom) - 1)) }
-                rawRanges.append((LocalTime.startOf(day: atDay), window.at))
-            } else {
-                rawRanges.append((since, window.at))
             }
-            for (from, to) in rawRanges where from <= to {
+            for range in days.rawRanges where range.lowerBound <= range.upperBound {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, count(*), sum(late) FROM cases
                     WHERE completed_at BETWEEN ? AND ? AND k_class = 2 GROUP BY unit
-                    """, arguments: [from, to])
+                    """, arguments: [range.lowerBound, range.upperBound])
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
             }
 

@@ -46,7 +46,8 @@ extension CockpitStore {
     static func callSums(_ db: Database, window: FigureWindow, byProvider: Bool) throws -> [String: CallSums] {
         var out: [String: CallSums] = [:]
         var callers: [String: Set<String>] = [:]
-        let days = WindowDays(since: window.daySince, at: window.at)
+        let latest = try Int64.fetchOne(db, sql: "SELECT max(at) FROM calls")
+        let days = WindowDays(since: window.daySince, at: window.at).closingToday(at: window.at, latest: latest)
         if let full = days.fullDays {
             let table = byProvider ? "call_provider_day" : "call_unit_day"
             let key = byProvider ? "provider" : "unit"

@@ -20,6 +20,20 @@ struct WindowDays {
             rawRanges.append(since...at)
         }
     }
+
+    /// When no record of at's day lies after `at` (`latest` ≤ at, the live case: at is now), the
+    /// ragged end [start of at's day, at] holds exactly what that day's roll-up row holds, so it is
+    /// read from the roll-up too and today's raw rows are not scanned on every refresh.
+    func closingToday(at: Int64, latest: Int64?) -> WindowDays {
+        guard let latest, latest <= at, let last = rawRanges.last else { return self }
+        let atDay = LocalTime.day(of: at)
+        guard last.lowerBound == LocalTime.startOf(day: atDay), last.upperBound == at else { return self }
+        if let full = fullDays, full.upperBound != atDay - 1 { return self }
+        var out = self
+        out.rawRanges.removeLast()
+        out.fullDays = (fullDays?.lowerBound ?? atDay)...atDay
+        return out
+    }
 }
 
 /// Adds each leaf's values to every unit on its path (community → street → district).

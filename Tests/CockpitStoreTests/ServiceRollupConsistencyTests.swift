@@ -1,6 +1,7 @@
 import CockpitCore
 @testable import CockpitStore
 import Foundation
+import GRDB
 import XCTest
 
 /// On the sample district, every figure read through the roll-ups must equal the plain recount
@@ -22,7 +23,16 @@ final class ServiceRollupConsistencyTests: XCTestCase {
         XCTAssertGreaterThan(counts[.tickets] ?? 0, 10_000)
         XCTAssertGreaterThan(counts[.calls] ?? 0, 10_000)
         let tree = try f.store.tree()
+        // The live case: `at` after every record of its day, so today is read from the roll-ups
+        // (WindowDays.closingToday) rather than from the raw rows; it must agree all the same.
+        let latest = try f.store.reader.read { db in
+            max(try Int64.fetchOne(db, sql: "SELECT max(at) FROM calls") ?? 0,
+                try Int64.fetchOne(db, sql: "SELECT max(completed_at) FROM cases WHERE completed_at IS NOT NULL") ?? 0)
+        }
+        let endOfLatestDay = LocalTime.startOf(day: LocalTime.day(of: latest) + 1) - 1
         let windows = [
+            FigureWindow(at: endOfLatestDay),
+            FigureWindow(at: endOfLatestDay, since: t("2026-11-01T00:00:00+08:00")),
             FigureWindow(at: t("2026-11-20T17:00:00+08:00")),
             FigureWindow(at: t("2026-11-18T11:00:00+08:00")),
             FigureWindow(at: t("2026-11-20T17:00:00+08:00"), since: t("2026-11-01T00:00:00+08:00")),
