@@ -112,6 +112,10 @@ final class CasesConsumer: BatchConsumer {
     private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
+    private var rollupUpsert: Statement?
+    private var rollupDelete: Statement?
+    private var abnormalUpsert: Statement?
+    private var abnormalDelete: Statement?
     private var columns: [Int] = []
     private var pushedAtColumn = -1
     private let sourceBytes: UnsafeMutableBufferPointer<UInt8>
@@ -412,27 +416,71 @@ final class CasesConsumer: BatchConsumer {
         return nil
     }
 
+    /// Writes the batch's roll-up deltas, bound with the raw C API. Only a key whose count went
+    /// down (or stayed 0) can have emptied: those are deleted one by one when empty, rather than
+    /// scanning both roll-ups after every batch (they grow to ~70k rows each on 1M cases).
     override func endBatch(db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let up = try prepared(&rollupUpsert, db, """
             INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(unit, k_class, k_day) DO UPDATE SET n = n + excluded.n, late = late + excluded.late,
                 outside_calendar = outside_calendar + excluded.outside_calendar
             """)
+        var emptied: [RollupKey] = []
         for (k, d) in deltas where d.n != 0 || d.late != 0 || d.outside != 0 {
-            try stmt.execute(arguments: [units.ids[k.unit], k.caseClass, Int(k.day), d.n, d.late, d.outside])
+            bindStatic(up, 1, units.bytes[k.unit])
+            sqlite3_bind_int64(up, 2, Int64(k.caseClass))
+            sqlite3_bind_int64(up, 3, Int64(k.day))
+            sqlite3_bind_int64(up, 4, Int64(d.n))
+            sqlite3_bind_int64(up, 5, Int64(d.late))
+            sqlite3_bind_int64(up, 6, Int64(d.outside))
+            try step(up, db)
+            if d.n <= 0 { emptied.append(k) }
         }
-        try db.execute(sql: "DELETE FROM case_rollup WHERE n <= 0")
+        if !emptied.isEmpty {
+            let del = try prepared(&rollupDelete, db, "DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0")
+            for k in emptied {
+                bindStatic(del, 1, units.bytes[k.unit])
+                sqlite3_bind_int64(del, 2, Int64(k.caseClass))
+                sqlite3_bind_int64(del, 3, Int64(k.day))
+                try step(del, db)
+            }
+        }
         deltas.removeAll(keepingCapacity: true)
 
-        let abn = try db.cachedStatement(sql: """
+        let abn = try prepared(&abnormalUpsert, db, """
             INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
             """)
-        for (k, n) in abnormalDeltas where n != 0 {
-            try abn.execute(arguments: [units.ids[k.unit], k.err, k.flag, Int(k.stallDay), Int(k.latestDay), n])
+        var abnormalEmptied: [AbnormalKey] = []
+        func bindKey(_ st: OpaquePointer, _ k: AbnormalKey) {
+            bindStatic(st, 1, units.bytes[k.unit])
+            sqlite3_bind_int64(st, 2, k.err ? 1 : 0)
+            sqlite3_bind_int64(st, 3, k.flag ? 1 : 0)
+            sqlite3_bind_int64(st, 4, Int64(k.stallDay))
+            sqlite3_bind_int64(st, 5, Int64(k.latestDay))
         }
-        try db.execute(sql: "DELETE FROM case_abnormal_rollup WHERE n <= 0")
+        for (k, n) in abnormalDeltas where n != 0 {
+            bindKey(abn, k)
+            sqlite3_bind_int64(abn, 6, Int64(n))
+            try step(abn, db)
+            if n < 0 { abnormalEmptied.append(k) }
+        }
+        if !abnormalEmptied.isEmpty {
+            let del = try prepared(&abnormalDelete, db, """
+                DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0
+                """)
+            for k in abnormalEmptied {
+                bindKey(del, k)
+                try step(del, db)
+            }
+        }
         abnormalDeltas.removeAll(keepingCapacity: true)
+    }
+
+    private func step(_ st: OpaquePointer, _ db: Database) throws {
+        let rc = sqlite3_step(st)
+        sqlite3_reset(st)
+        guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
     }
 
     private func prepared(_ slot: inout Statement?, _ db: Database, _ sql: String) throws -> OpaquePointer {
