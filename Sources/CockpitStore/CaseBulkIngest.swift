@@ -7,9 +7,9 @@ extension CockpitStore {
     /// transaction (no row of Strings, no buffered batch). Same results as the generic path: the
     /// same checks, the same rejects with line, field, reason and raw text.
     ///
-    /// Into an empty store it is a bulk load: the secondary indexes of `cases` are dropped and
-    /// built once at the end, and `synchronous = OFF` while it runs (a crash mid-load leaves the
-    /// committed batches and no index; the next ingest builds the indexes again).
+    /// Into an empty store it is a bulk load: `synchronous = OFF` and a big page cache while it
+    /// runs. (The indexes of `cases` stay; `CaseIndexes.create` at the end rebuilds any that a
+    /// crashed load of an earlier version left dropped.)
     func ingestCases(file: String, source: String, batchSize: Int, now: Int64,
                      progress: ((IngestProgress) -> Void)?) throws -> IngestReport {
         let started = Date()
@@ -37,9 +37,11 @@ extension CockpitStore {
             }
 
             if bulk {
-                // A bigger page cache and in-memory sorting for the index builds at the end.
+                // A bigger page cache: the table's right edge and the three indexes' hot pages stay
+                // in memory. The indexes are kept up to date row by row: measured, that costs less
+                // than half of dropping them and building them by sorting at the end (200k rows:
+                // 0.19 s CPU against 0.62 s), since the rows arrive roughly in id and time order.
                 try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
-                try CaseIndexes.drop(db)
             }
             defer {
                 if db.isInsideTransaction { try? db.rollback() }

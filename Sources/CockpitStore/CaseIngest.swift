@@ -112,6 +112,10 @@ final class CasesConsumer: BatchConsumer {
     private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
+    private var rollupUpsert: Statement?
+    private var rollupDelete: Statement?
+    private var abnormalUpsert: Statement?
+    private var abnormalDelete: Statement?
     private var columns: [Int] = []
     private var pushedAtColumn = -1
     private let sourceBytes: UnsafeMutableBufferPointer<UInt8>
@@ -258,16 +262,24 @@ final class CasesConsumer: BatchConsumer {
             : AbnormalKey(unit: unit, err: false, flag: masks.flags != 0, stallDay: stallDay ?? .max, latestDay: LocalTime.day(of: latestAt))
     }
 
-    /// Channel and status names as bytes that live as long as the program: bound without a copy.
-    nonisolated(unsafe) static let words: [String: UnsafeBufferPointer<UInt8>] = {
-        var out: [String: UnsafeBufferPointer<UInt8>] = [:]
-        for w in ServiceCase.Channel.allCases.map(\.rawValue) + ServiceCase.Status.allCases.map(\.rawValue) {
-            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.utf8.count)
-            _ = b.initialize(from: w.utf8)
-            out[w] = UnsafeBufferPointer(b)
+    /// Channel and status names as bytes that live as long as the program: bound without a copy,
+    /// found by the enum's position (no String hashed per row).
+    nonisolated(unsafe) private static let channelWords = ServiceCase.Channel.allCases.map { permanentBytes($0.rawValue) }
+    nonisolated(unsafe) private static let statusWords = ServiceCase.Status.allCases.map { permanentBytes($0.rawValue) }
+    private static func permanentBytes(_ w: String) -> UnsafeBufferPointer<UInt8> {
+        let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: w.utf8.count)
+        _ = b.initialize(from: w.utf8)
+        return UnsafeBufferPointer(b)
+    }
+    @inline(__always) static func channelBytes(_ c: ServiceCase.Channel) -> UnsafeBufferPointer<UInt8> {
+        switch c { case .hall: channelWords[0]; case .online: channelWords[1]; case .mobile: channelWords[2] }
+    }
+    @inline(__always) static func statusBytes(_ s: ServiceCase.Status) -> UnsafeBufferPointer<UInt8> {
+        switch s {
+        case .accepted: statusWords[0]; case .inReview: statusWords[1]; case .suspended: statusWords[2]
+        case .completed: statusWords[3]; case .rejected: statusWords[4]; case .withdrawn: statusWords[5]
         }
-        return out
-    }()
+    }
 
     static let insertSQL = """
         INSERT INTO cases (id, unit, department, item_code, item_name, channel, accepted_at, promised_days, status,
@@ -284,10 +296,10 @@ final class CasesConsumer: BatchConsumer {
         bindBytes(st, 3, department)
         bindBytes(st, 4, itemCode)
         bindBytes(st, 5, itemName)
-        bindStatic(st, 6, Self.words[facts.channel.rawValue]!)
+        bindStatic(st, 6, Self.channelBytes(facts.channel))
         sqlite3_bind_int64(st, 7, facts.acceptedAt)
         sqlite3_bind_int64(st, 8, Int64(facts.promisedDays))
-        bindStatic(st, 9, Self.words[facts.status.rawValue]!)
+        bindStatic(st, 9, Self.statusBytes(facts.status))
         if let c = facts.completedAt { sqlite3_bind_int64(st, 10, c) } else { sqlite3_bind_null(st, 10) }
         bindText(st, 11, facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions))
         sqlite3_bind_int64(st, 12, keys.deadline.instant)
@@ -310,11 +322,11 @@ final class CasesConsumer: BatchConsumer {
     private func laterPush(id: String, unit: Int, department: UnsafeBufferPointer<UInt8>, itemCode: UnsafeBufferPointer<UInt8>,
                            itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts, keys: DerivedKeys, pushedAt: Int64,
                            line: Int, db: Database) throws -> Rejection? {
-        guard let old = try Row.fetchOne(db, sql: """
+        guard let old = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT unit, department, channel, accepted_at, promised_days, status, completed_at, suspensions, k_class, k_day,
                    late, outside_calendar, source, line, pushed_at, latest_at, stall_day, abn, flags
             FROM cases WHERE id = ?
-            """, arguments: [id]) else { throw StoreError("case \(id) vanished during ingest") }
+            """), arguments: [id]) else { throw StoreError("case \(id) vanished during ingest") }
         let oldPushedAt: Int64 = old["pushed_at"]
         let departmentText = department.string
         let suspensionsText = facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions)
@@ -328,25 +340,25 @@ final class CasesConsumer: BatchConsumer {
         var history = try CockpitStore.pushes(of: id, db: db)
         if history.isEmpty {
             // The same push again (same push time, same content) changes nothing.
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE \(same))", arguments: content) == true { return nil }
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE \(same))"), arguments: content) == true { return nil }
             // The first push lived in the case row only: copy it into the history now.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
                                          promised_days, completed_at, suspensions, source, line)
                 SELECT id, pushed_at, 0, status, unit, department, item_code, item_name, channel, accepted_at,
                        promised_days, completed_at, suspensions, source, line FROM cases WHERE id = ?
-                """, arguments: [id])
+                """).execute(arguments: [id])
             history = try CockpitStore.pushes(of: id, db: db)
-        } else if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM case_pushes WHERE \(same))", arguments: content) == true {
+        } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_pushes WHERE \(same))"), arguments: content) == true {
             return nil
         }
         // Another push with the same push time (e.g. two pushes dated by the fallback): kept after it.
         let seq = history.filter { $0.pushedAt == pushedAt }.count
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
                                      promised_days, completed_at, suspensions, source, line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string, itemName.string,
+            """).execute(arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string, itemName.string,
                              facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText, source, line])
         history.append(CasePush(pushedAt: pushedAt, status: facts.status, unit: units.ids[unit], department: departmentText,
                                 source: source, line: line))
@@ -394,7 +406,7 @@ final class CasesConsumer: BatchConsumer {
                                     suspensions: (try? ServiceCase.Suspension.parseList(old["suspensions"]).get()) ?? [])
             let masks = CaseAbnormal.staticMasks(current, history: history, calendar: rules.calendar)
             let timeKeys = CaseAbnormal.timeKeys(current, history: history, pushedAt: oldPushedAt, calendar: rules.calendar)
-            try db.execute(sql: "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?").execute(
                            arguments: [timeKeys.latestAt, timeKeys.stallDay.map { Int($0) }, masks.errors, masks.flags, id])
             deltas[oldKey, default: .init()].n += 1
             deltas[oldKey, default: .init()].late += old["late"] as Int
@@ -404,27 +416,71 @@ final class CasesConsumer: BatchConsumer {
         return nil
     }
 
+    /// Writes the batch's roll-up deltas, bound with the raw C API. Only a key whose count went
+    /// down (or stayed 0) can have emptied: those are deleted one by one when empty, rather than
+    /// scanning both roll-ups after every batch (they grow to ~70k rows each on 1M cases).
     override func endBatch(db: Database) throws {
-        let stmt = try db.cachedStatement(sql: """
+        let up = try prepared(&rollupUpsert, db, """
             INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(unit, k_class, k_day) DO UPDATE SET n = n + excluded.n, late = late + excluded.late,
                 outside_calendar = outside_calendar + excluded.outside_calendar
             """)
+        var emptied: [RollupKey] = []
         for (k, d) in deltas where d.n != 0 || d.late != 0 || d.outside != 0 {
-            try stmt.execute(arguments: [units.ids[k.unit], k.caseClass, Int(k.day), d.n, d.late, d.outside])
+            bindStatic(up, 1, units.bytes[k.unit])
+            sqlite3_bind_int64(up, 2, Int64(k.caseClass))
+            sqlite3_bind_int64(up, 3, Int64(k.day))
+            sqlite3_bind_int64(up, 4, Int64(d.n))
+            sqlite3_bind_int64(up, 5, Int64(d.late))
+            sqlite3_bind_int64(up, 6, Int64(d.outside))
+            try step(up, db)
+            if d.n <= 0 { emptied.append(k) }
         }
-        try db.execute(sql: "DELETE FROM case_rollup WHERE n <= 0")
+        if !emptied.isEmpty {
+            let del = try prepared(&rollupDelete, db, "DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0")
+            for k in emptied {
+                bindStatic(del, 1, units.bytes[k.unit])
+                sqlite3_bind_int64(del, 2, Int64(k.caseClass))
+                sqlite3_bind_int64(del, 3, Int64(k.day))
+                try step(del, db)
+            }
+        }
         deltas.removeAll(keepingCapacity: true)
 
-        let abn = try db.cachedStatement(sql: """
+        let abn = try prepared(&abnormalUpsert, db, """
             INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
             """)
-        for (k, n) in abnormalDeltas where n != 0 {
-            try abn.execute(arguments: [units.ids[k.unit], k.err, k.flag, Int(k.stallDay), Int(k.latestDay), n])
+        var abnormalEmptied: [AbnormalKey] = []
+        func bindKey(_ st: OpaquePointer, _ k: AbnormalKey) {
+            bindStatic(st, 1, units.bytes[k.unit])
+            sqlite3_bind_int64(st, 2, k.err ? 1 : 0)
+            sqlite3_bind_int64(st, 3, k.flag ? 1 : 0)
+            sqlite3_bind_int64(st, 4, Int64(k.stallDay))
+            sqlite3_bind_int64(st, 5, Int64(k.latestDay))
         }
-        try db.execute(sql: "DELETE FROM case_abnormal_rollup WHERE n <= 0")
+        for (k, n) in abnormalDeltas where n != 0 {
+            bindKey(abn, k)
+            sqlite3_bind_int64(abn, 6, Int64(n))
+            try step(abn, db)
+            if n < 0 { abnormalEmptied.append(k) }
+        }
+        if !abnormalEmptied.isEmpty {
+            let del = try prepared(&abnormalDelete, db, """
+                DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0
+                """)
+            for k in abnormalEmptied {
+                bindKey(del, k)
+                try step(del, db)
+            }
+        }
         abnormalDeltas.removeAll(keepingCapacity: true)
+    }
+
+    private func step(_ st: OpaquePointer, _ db: Database) throws {
+        let rc = sqlite3_step(st)
+        sqlite3_reset(st)
+        guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
     }
 
     private func prepared(_ slot: inout Statement?, _ db: Database, _ sql: String) throws -> OpaquePointer {
@@ -502,7 +558,7 @@ struct DerivedKeys {
 extension CockpitStore {
     /// The stored pushes of a case pushed more than once (empty for a case pushed once).
     static func pushes(of id: String, db: Database) throws -> [CasePush] {
-        try Row.fetchAll(db, sql: "SELECT pushed_at, status, unit, department, source, line FROM case_pushes WHERE id = ? ORDER BY pushed_at, seq",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT pushed_at, status, unit, department, source, line FROM case_pushes WHERE id = ? ORDER BY pushed_at, seq"),
                          arguments: [id]).map {
             CasePush(pushedAt: $0["pushed_at"], status: ServiceCase.Status(rawValue: $0["status"]) ?? .accepted,
                      unit: $0["unit"], department: $0["department"], source: $0["source"], line: $0["line"])

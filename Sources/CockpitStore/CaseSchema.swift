@@ -58,8 +58,9 @@ extension Schema {
     }
 }
 
-/// The secondary indexes of `cases`: dropped for a bulk load into an empty store and built
-/// once at its end (faster than keeping them up to date row by row).
+/// The secondary indexes of `cases`. A bulk load keeps them up to date row by row (measured
+/// cheaper than dropping them and sorting them back at the end); `create` after every cases
+/// ingest restores any that a crashed load of an earlier version left dropped.
 enum CaseIndexes {
     static let all = [
         ("cases_by_key", "cases (unit, k_class, k_day)", ""),
@@ -71,9 +72,5 @@ enum CaseIndexes {
         for (name, on, whereClause) in all {
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(on) \(whereClause)")
         }
-    }
-
-    static func drop(_ db: Database) throws {
-        for (name, _, _) in all { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
     }
 }
