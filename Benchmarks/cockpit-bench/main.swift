@@ -27,20 +27,38 @@ struct Options {
     var at = "2026-11-20T16:00:00+08:00"
 }
 
+let usage = """
+    usage: cockpit-bench [--cases 100000,1000000] [--tickets 200000] [--calls 1000000] [--runs 30]
+                         [--work DIR] [--service-days 400] [--at 2026-11-20T16:00:00+08:00]
+    """
+
+/// Stops with the usage and a reason (exit 2): a benchmark's bad option is not a crash.
+func usageError(_ reason: String) -> Never {
+    FileHandle.standardError.write(Data("cockpit-bench: \(reason)\n\(usage)\n".utf8))
+    exit(2)
+}
+
 func parseOptions() -> Options {
     var o = Options()
     var args = CommandLine.arguments.dropFirst().makeIterator()
+    func count(_ v: String, _ a: String) -> Int {
+        guard let n = Int(v), n >= 0 else { usageError("\(a) '\(v)' is not a whole number") }
+        return n
+    }
     while let a = args.next() {
-        guard let v = args.next() else { fatalError("\(a) needs a value") }
+        if a == "--help" || a == "-h" { print(usage); exit(0) }
+        guard let v = args.next() else { usageError("\(a) needs a value") }
         switch a {
-        case "--cases": o.cases = v.split(separator: ",").map { Int($0)! }
-        case "--tickets": o.tickets = Int(v)!
-        case "--calls": o.calls = Int(v)!
-        case "--runs": o.runs = Int(v)!
+        case "--cases": o.cases = v.split(separator: ",").map { count(String($0), a) }
+        case "--tickets": o.tickets = count(v, a)
+        case "--calls": o.calls = count(v, a)
+        case "--runs": o.runs = max(1, count(v, a))
         case "--work": o.work = v
-        case "--service-days": o.serviceDays = Int(v)!
-        case "--at": o.at = v
-        default: fatalError("unknown option \(a)")
+        case "--service-days": o.serviceDays = count(v, a)
+        case "--at":
+            guard LocalTime.parse(v) != nil else { usageError("--at '\(v)' is not an ISO 8601 time") }
+            o.at = v
+        default: usageError("unknown option \(a)")
         }
     }
     return o
