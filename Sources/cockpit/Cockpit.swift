@@ -87,14 +87,22 @@ func resolveUnit(_ id: String?, in tree: OrgTree) -> OrgUnit {
     fail("unknown unit '\(id)'; nearest: \(tree.nearest(to: id).joined(separator: ", "))")
 }
 
-/// `--lang`, else the environment's language (LC_ALL, LC_CTYPE, LANG), else Chinese.
-func resolveLanguage(_ lang: String?, environment env: [String: String]) throws -> Strings.Language {
-    guard let lang else { return Strings.language(fromEnvironment: env) }
-    guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
-    return l
-}
+/// How a live screen speaks and draws: the same two options on `open`, `wall` and `duty`.
+struct DisplayOptions: ParsableArguments {
+    @Option(help: "Language of the screens: zh or en. Default: from LC_ALL/LC_CTYPE/LANG, else zh.")
+    var lang: String?
 
-/// Colour unless `--no-color` or a non-empty NO_COLOR says otherwise (no-color.org).
-func colorMode(noColor: Bool, environment env: [String: String]) -> Terminal.ColorMode {
-    (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+    @Flag(help: "Draw without colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    func language(_ env: [String: String]) throws -> Strings.Language {
+        guard let lang else { return Strings.language(fromEnvironment: env) }
+        guard let l = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
+        return l
+    }
+
+    /// Colour unless `--no-color` or a non-empty NO_COLOR says otherwise (no-color.org).
+    func colorMode(_ env: [String: String]) -> Terminal.ColorMode {
+        (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
+    }
 }

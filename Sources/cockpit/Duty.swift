@@ -33,17 +33,13 @@ struct Duty: ParsableCommand {
     @Option(help: "Show figures and ages as of this time (ISO 8601). Default: now.")
     var at: String?
 
-    @Option(help: "Language of the screen: zh or en. Default: from LANG, else zh.")
-    var lang: String?
-
-    @Flag(help: "Draw without colours (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         if let problem = Terminal.check(environment: env) { fail(problem) }
         guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer needs a name") }
-        let language = try resolveLanguage(lang, environment: env)
+        let language = try display.language(env)
         let path = try db ?? Demo.ensure(quiet: false)
         let reader = try CockpitStore(path: path, mode: .read)
         let tree = try reader.tree()
@@ -56,7 +52,7 @@ struct Duty: ParsableCommand {
         let fixedAt = try at.map { try parseTime($0, option: "--at") }
         let ascii = !isUTF8(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
-        let colorMode = colorMode(noColor: noColor, environment: env)
+        let colorMode = display.colorMode(env)
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
         var loop = DutyLoop(terminal: terminal, loader: DutyLoader(store: reader, tree: tree, rules: ruleList),

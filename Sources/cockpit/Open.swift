@@ -25,11 +25,7 @@ struct Open: ParsableCommand {
     @Option(help: "Pin the cockpit to this unit's subtree: nothing outside it can be shown (for SSH keys).")
     var scope: String?
 
-    @Option(help: "Language of the screens: zh or en. Default: from LANG, else zh.")
-    var lang: String?
-
-    @Flag(help: "Draw without colours (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     @Flag(help: "Draw East Asian ambiguous characters (box lines, ●, arrows) two columns wide.")
     var ambiguousWide = false
@@ -41,7 +37,7 @@ struct Open: ParsableCommand {
         // Layouts are checked before the terminal is taken: a bad one never starts a screen.
         let catalog = layouts.catalog()
         if let problem = Terminal.check(environment: env) { fail(problem) }
-        let language = try resolveLanguage(lang, environment: env)
+        let language = try display.language(env)
         let cockpitStore = try store.openStore()
         var tree = try cockpitStore.tree()
         if let scope {
@@ -55,7 +51,7 @@ struct Open: ParsableCommand {
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
         let loader = ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog)
-        let colorMode = colorMode(noColor: noColor, environment: env)
+        let colorMode = display.colorMode(env)
 
         // The demo moves: a simulator feeds it while it is open (a store given with --db is only read).
         let feed = store.db == nil ? DemoFeed.start(storePath: cockpitStore.path) : nil

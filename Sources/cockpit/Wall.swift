@@ -35,11 +35,7 @@ struct Wall: ParsableCommand {
     @Flag(help: "Ignore q too: only a signal or a dropped connection ends the wall.")
     var noQuit = false
 
-    @Option(help: "Language of the screens: zh or en. Default: from LANG, else zh.")
-    var lang: String?
-
-    @Flag(help: "Draw without colours (also when NO_COLOR is set).")
-    var noColor = false
+    @OptionGroup var display: DisplayOptions
 
     @Option(help: "The layout each unit is drawn with (a name in the layouts, e.g. wall, or the unit's tier layout with 'tier').")
     var layout: String = "wall"
@@ -57,7 +53,7 @@ struct Wall: ParsableCommand {
         guard let seconds = Self.parseDuration(rotate), seconds >= 5 else {
             throw ValidationError("--rotate '\(rotate)' must be a duration of at least 5s, e.g. 30s or 2m")
         }
-        let language = try resolveLanguage(lang, environment: env)
+        let language = try display.language(env)
         let path: String
         if let db = store.db { path = db } else { path = try Demo.ensure(quiet: true) }
         // The scope is checked against the store before the screen starts: a wrong scope is a
@@ -71,7 +67,7 @@ struct Wall: ParsableCommand {
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
-        let colorMode = colorMode(noColor: noColor, environment: env)
+        let colorMode = display.colorMode(env)
         let terminal = try Terminal(colorMode: colorMode)
         defer { terminal.stop() }
         if noQuit { terminal.keysOnly() }
