@@ -130,6 +130,10 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(text.contains("Overdue"))
         XCTAssertTrue(text.contains("Communities and parks compared"))
         XCTAssertTrue(text.contains("竹竿巷社区"), "unit names stay as they are")
+        // English headers are wider than a column: each is cut, and never runs into the next.
+        let header = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("Name") && $0.contains("Open") })
+        XCTAssertFalse(header.contains("soonSuspend"), String(header))
+        XCTAssertTrue(header.contains(" Suspend…"), String(header))
     }
 
     /// What the screen shows is what `report` computes: one source of figures.

@@ -37,7 +37,10 @@ public enum TableWidget: Widget {
         x += c.put(Text.pad("  " + ctx.strings.name, nameW, ambiguousWide: ctx.wide), x: x, y: inner.y, style: .bold)
         for col in cols {
             let mark = ctx.sortedBy == col.metric ? (ctx.options.ascii ? "v" : "▼") : ""
-            x += c.put(Text.pad(mark + ctx.label(col), numW, align: .right, ambiguousWide: ctx.wide), x: x, y: inner.y, style: .bold)
+            // A header never touches its neighbour: at most numW - 1 columns, cut with "…" ("Suspended"
+            // in English is as wide as the column).
+            let header = Text.fit(mark + ctx.label(col), Self.numW - 1, ambiguousWide: ctx.wide)
+            x += c.put(Text.pad(header, numW, align: .right, ambiguousWide: ctx.wide), x: x, y: inner.y, style: .bold)
         }
         if let bar, barW >= 8 { c.put("  " + Text.fit(ctx.label(bar), barW, ambiguousWide: ctx.wide), x: x, y: inner.y, style: .bold) }
         guard !rows.isEmpty else { return ctx.noData(&c, Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: 1)) }
