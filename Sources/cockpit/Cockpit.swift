@@ -105,4 +105,17 @@ struct DisplayOptions: ParsableArguments {
     func colorMode(_ env: [String: String]) -> Terminal.ColorMode {
         (noColor || env["NO_COLOR"].map { !$0.isEmpty } == true) ? .none : .auto
     }
+
+    /// ASCII lines and bars unless the locale speaks UTF-8. An unset locale is taken as UTF-8
+    /// (every terminal we target speaks it); C/POSIX is not.
+    func ascii(_ env: [String: String]) -> Bool {
+        let l = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 }
+                 ?? env["LANG"] ?? "").lowercased()
+        return !(l.isEmpty || l.contains("utf-8") || l.contains("utf8"))
+    }
+}
+
+/// How a screen ends: q is 0, SIGINT/SIGTERM a clean 0 too, any other signal 128 + its number.
+func exitAfterScreen(signal: Int32) {
+    if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
 }

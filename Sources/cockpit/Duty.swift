@@ -50,7 +50,7 @@ struct Duty: ParsableCommand {
             }
         }
         let fixedAt = try at.map { try parseTime($0, option: "--at") }
-        let ascii = !isUTF8(env)
+        let ascii = display.ascii(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let colorMode = display.colorMode(env)
         let terminal = try Terminal(colorMode: colorMode)
@@ -60,15 +60,10 @@ struct Duty: ParsableCommand {
                             path: path, fixedAt: fixedAt)
         let signal = try loop.run()
         terminal.stop()
-        if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
+        exitAfterScreen(signal: signal)
     }
 }
 
-/// As `open` decides: an unset locale is UTF-8, C/POSIX is not.
-func isUTF8(_ env: [String: String]) -> Bool {
-    let l = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? "").lowercased()
-    return l.isEmpty || l.contains("utf-8") || l.contains("utf8")
-}
 
 /// keys → model → (store action) → data → canvas → terminal, and the store watched for changes.
 struct DutyLoop {

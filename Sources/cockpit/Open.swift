@@ -46,7 +46,7 @@ struct Open: ParsableCommand {
             tree = sub
         }
         let start = unit.resolve(in: tree)
-        let ascii = !Open.isUTF8Locale(env)
+        let ascii = display.ascii(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii, ambiguousWide: ambiguousWide)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
@@ -65,15 +65,9 @@ struct Open: ParsableCommand {
         let signal = try app.run()
         terminal.stop()
         feed?.stop()
-        if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
+        exitAfterScreen(signal: signal)
     }
 
-    static func isUTF8Locale(_ env: [String: String]) -> Bool {
-        let l = (env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? "").lowercased()
-        // An unset locale is taken as UTF-8: every terminal we target speaks it; C/POSIX is not.
-        if l.isEmpty { return true }
-        return l.contains("utf-8") || l.contains("utf8")
-    }
 }
 
 /// The loop: keys → model → data → canvas → terminal; and the store watched for new data.

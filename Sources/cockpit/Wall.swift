@@ -63,7 +63,7 @@ struct Wall: ParsableCommand {
             let named = tree.units.first { $0.name == scope || $0.name == scope + "街道" || $0.name == scope + "社区" }
             if named == nil { fail("unknown scope '\(scope)'; nearest: \(tree.nearest(to: scope).joined(separator: ", "))") }
         }
-        let ascii = !Open.isUTF8Locale(env)
+        let ascii = display.ascii(env)
         let options = RenderOptions(strings: Strings(language), ascii: ascii)
         let fixedAt = try store.at.map { try parseTime($0, option: "--at") }
         let since = try store.since.map { try parseTime($0, option: "--since") }
@@ -77,7 +77,7 @@ struct Wall: ParsableCommand {
                             fixedAt: fixedAt, since: since)
         let signal = loop.run()
         terminal.stop()
-        if signal != 0 { Foundation.exit(signal == SIGINT || signal == SIGTERM ? 0 : 128 + signal) }
+        exitAfterScreen(signal: signal)
     }
 
     /// "30s", "2m", "1h" or plain seconds.

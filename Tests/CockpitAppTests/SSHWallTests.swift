@@ -12,11 +12,7 @@ final class SSHWallTests: XCTestCase {
     static let otherStreets = ["长庆", "天水", "潮鸣", "朝晖", "文晖", "东新", "石桥", "下城区"]
 
     override func setUpWithError() throws {
-        for tool in ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/tmux"]
-        where !FileManager.default.isExecutableFile(atPath: tool) {
-            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("\(tool) is missing: .ci/run installs it") }
-            throw XCTSkip("\(tool) is not installed (apt-get install openssh-server openssh-client tmux)")
-        }
+        try Spawn.require(["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/tmux"])
         socket = "cockpit-ssh-\(getpid())-\(UUID().uuidString.prefix(6))"
         dir = NSTemporaryDirectory() + socket
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// Child processes for the end-to-end tests. posix_spawn + waitpid rather than Foundation's Process,
 /// whose exit monitoring can miss a client that forked a server (tmux, sshd); output goes to a file
@@ -35,5 +36,14 @@ enum Spawn {
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
         return (code, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+    }
+
+    /// End-to-end tests need real tools: skipped where they are missing, failed in CI (`.ci/run`
+    /// installs them and sets CI).
+    static func require(_ tools: [String]) throws {
+        for tool in tools where !FileManager.default.isExecutableFile(atPath: tool) {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("\(tool) is missing: .ci/run installs it") }
+            throw XCTSkip("\(tool) is not installed")
+        }
     }
 }
