@@ -70,6 +70,18 @@ let package = Package(
                 "CockpitCore", "CockpitStore", "CockpitUI", "CockpitTerminal", "CockpitApp", "CockpitLayout", "CockpitAlerts", "CockpitAdapters",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // The release binary is the one deployed to wall hosts (issue 6: ≤ 25 MB resident).
+            // lld packs the relative relocations (RELR), so that the loader does not read 2 MB of
+            // them at start, and the symbols stay unexported, as nothing looks them up. Still a
+            // position-independent executable (ASLR kept). Deploy it built with
+            // `--static-swift-stdlib` as well (README, "Walls over SSH").
+            linkerSettings: [
+                .unsafeFlags([
+                    "-use-ld=lld",
+                    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                    "-Xlinker", "--no-export-dynamic",
+                ], .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         // The aggregation benchmark (issue 3): roll-ups vs plain GROUP BY on generated stores.

@@ -17,7 +17,12 @@ public final class CockpitStore: @unchecked Sendable {
     let database: any DatabaseWriter
     public var reader: any DatabaseReader { database }
 
-    public init(path: String, mode: Mode = .write) throws {
+    /// The page cache of a long-running screen: the roll-ups it reads every refresh fit, and the
+    /// OS page cache serves the rest, so that 64 walls on one host do not hold 2 MB each.
+    public static let screenPageCacheKiB = 512
+
+    /// `pageCacheKiB` sets SQLite's page cache of a read-only store (default: SQLite's 2 MB).
+    public init(path: String, mode: Mode = .write, pageCacheKiB: Int? = nil) throws {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
@@ -37,6 +42,9 @@ public final class CockpitStore: @unchecked Sendable {
                 throw StoreError("\(path): no such store (build one with `cockpit ingest`)")
             }
             config.readonly = true
+            if let pageCacheKiB {
+                config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
+            }
             let queue = try DatabaseQueue(path: path, configuration: config)
             let applied = try queue.read { try Schema.migrator.hasCompletedMigrations($0) }
             guard applied else { throw StoreError("\(path): not a cockpit store, or made by another version") }

@@ -40,12 +40,14 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The store to read, building the demo first when no --db was given.
-    func openStore(quiet: Bool = false) throws -> CockpitStore {
+    /// `screen`: a store for a screen that stays open (a smaller page cache).
+    func openStore(quiet: Bool = false, screen: Bool = false) throws -> CockpitStore {
+        let cache = screen ? CockpitStore.screenPageCacheKiB : nil
         if let db {
-            return try CockpitStore(path: db, mode: .read)
+            return try CockpitStore(path: db, mode: .read, pageCacheKiB: cache)
         }
         let path = try Demo.ensure(quiet: quiet)
-        return try CockpitStore(path: path, mode: .read)
+        return try CockpitStore(path: path, mode: .read, pageCacheKiB: cache)
     }
 }
 

@@ -41,7 +41,7 @@ struct Duty: ParsableCommand {
         guard !officer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--officer needs a name") }
         let language = try display.language(env)
         let path = try db ?? Demo.ensure(quiet: false)
-        let reader = try CockpitStore(path: path, mode: .read)
+        let reader = try CockpitStore(path: path, mode: .read, pageCacheKiB: CockpitStore.screenPageCacheKiB)
         let tree = try reader.tree()
         var ruleList: [AlertRule] = []
         if let file = rules ?? Demo.sampleDataDirectory().map({ $0 + "/alerts.yaml" }) {

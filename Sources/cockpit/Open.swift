@@ -38,7 +38,7 @@ struct Open: ParsableCommand {
         let catalog = layouts.catalog()
         if let problem = Terminal.check(environment: env) { fail(problem) }
         let language = try display.language(env)
-        let cockpitStore = try store.openStore()
+        let cockpitStore = try store.openStore(screen: true)
         var tree = try cockpitStore.tree()
         if let scope {
             let pinned = resolveUnit(scope, in: tree)

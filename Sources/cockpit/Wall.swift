@@ -58,7 +58,7 @@ struct Wall: ParsableCommand {
         if let db = store.db { path = db } else { path = try Demo.ensure(quiet: true) }
         // The scope is checked against the store before the screen starts: a wrong scope is a
         // configuration error that should fail loudly, not a blank wall.
-        if let first = try? CockpitStore(path: path, mode: .read), let tree = try? first.tree(),
+        if let first = try? CockpitStore(path: path, mode: .read, pageCacheKiB: CockpitStore.screenPageCacheKiB), let tree = try? first.tree(),
            tree.unit(scope) == nil {
             let named = tree.units.first { $0.name == scope || $0.name == scope + "街道" || $0.name == scope + "社区" }
             if named == nil { fail("unknown scope '\(scope)'; nearest: \(tree.nearest(to: scope).joined(separator: ", "))") }
@@ -137,7 +137,7 @@ final class StoreLink {
         if let store, let identity, let now, identity == now { return store }
         store = nil
         guard now != nil else { throw StoreError("\(path): no such file") }
-        let s = try CockpitStore(path: path, mode: .read)
+        let s = try CockpitStore(path: path, mode: .read, pageCacheKiB: CockpitStore.screenPageCacheKiB)
         store = s
         identity = now
         return s
