@@ -320,11 +320,13 @@ final class CasesConsumer: BatchConsumer {
     private func bindCase(_ st: OpaquePointer, id: UnsafeBufferPointer<UInt8>, unit: Int, department: UnsafeBufferPointer<UInt8>,
                           itemCode: UnsafeBufferPointer<UInt8>, itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts,
                           keys: DerivedKeys, pushedAt: Int64, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, line: Int) {
-        bindBytes(st, 1, id)
+        // Bound without a copy: the bytes (a record's buffer, a parsed batch) outlive the step
+        // that follows, and every step binds all the fields again.
+        bindStatic(st, 1, id)
         bindStatic(st, 2, units.bytes[unit])
-        bindBytes(st, 3, department)
-        bindBytes(st, 4, itemCode)
-        bindBytes(st, 5, itemName)
+        bindStatic(st, 3, department)
+        bindStatic(st, 4, itemCode)
+        bindStatic(st, 5, itemName)
         bindStatic(st, 6, Self.channelBytes(facts.channel))
         sqlite3_bind_int64(st, 7, facts.acceptedAt)
         sqlite3_bind_int64(st, 8, Int64(facts.promisedDays))
