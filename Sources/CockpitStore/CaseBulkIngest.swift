@@ -41,9 +41,6 @@ extension CockpitStore {
             throw IngestFileError(description: "\(file): no cases consumer")
         }
         consumer.setColumns(header)
-        // Closes the idle reader connections (making the consumer read the tree and calendar):
-        // while one is open the store cannot leave WAL mode for a bulk load (below).
-        (database as? DatabasePool)?.releaseMemory()
 
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "DELETE FROM rejects WHERE source = ?", arguments: [source])
@@ -68,11 +65,9 @@ extension CockpitStore {
                 // 0.19 s CPU against 0.62 s), since the rows arrive roughly in id and time order.
                 try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY")
             }
-            let leftWAL = bulk && Self.leaveWAL(db)
             defer {
                 if db.isInsideTransaction { try? db.rollback() }
                 if bulk { try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT") }
-                if leftWAL { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             }
 
             // A second thread reads, validates and derives; this one (the writer) only stores,
@@ -116,17 +111,5 @@ extension CockpitStore {
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
-    }
-
-    /// A bulk load goes through a rollback journal instead of the WAL: SQLite does not journal
-    /// pages past the file's original end, so the new table and index pages are written once,
-    /// where the WAL writes each to the log and then again to the file at the checkpoint. A kill
-    /// mid-batch leaves a hot journal, rolled back at the next open as the WAL's tail would be.
-    /// Leaving WAL needs the store to itself: while another process has it open (a screen) the
-    /// load stays in WAL mode, without waiting. WAL mode comes back after the load.
-    static func leaveWAL(_ db: Database) -> Bool {
-        guard let wait = try? Int.fetchOne(db, sql: "PRAGMA busy_timeout"), (try? db.execute(sql: "PRAGMA busy_timeout = 0")) != nil else { return false }
-        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(wait)") }
-        return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
     }
 }
