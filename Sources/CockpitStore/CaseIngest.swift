@@ -247,7 +247,7 @@ final class CasesConsumer: BatchConsumer {
         let masks = CaseAbnormal.staticMasks(facts, history: [], calendar: rules.calendar)
         let timeKeys = CaseAbnormal.timeKeys(facts, history: [], pushedAt: pushedAt, calendar: rules.calendar)
         return .ok(Prepared(id: id, department: department, itemCode: itemCode, itemName: itemName, unit: unit,
-                                 facts: facts, keys: keys, masks: masks, timeKeys: timeKeys, pushedAt: pushedAt))
+                            facts: facts, keys: keys, masks: masks, timeKeys: timeKeys, pushedAt: pushedAt))
     }
 
     /// Stores a prepared record: most rows are new, a plain insert. Only when the id is already
