@@ -118,8 +118,11 @@ final class CaseBulkIngestTests: XCTestCase {
         XCTAssertEqual(fast.reasons, slow.reasons)
         let a = try dump(bulk.store), b = try dump(single.store)
         for table in a.keys.sorted() {
-            XCTAssertEqual(a[table]?.count, b[table]?.count, table)
-            XCTAssertEqual(a[table], b[table], table)
+            let x = a[table] ?? [], y = b[table] ?? []
+            if x != y {
+                let i = (0..<min(x.count, y.count)).first { x[$0] != y[$0] } ?? min(x.count, y.count)
+                XCTFail("\(table): \(x.count) rows against \(y.count); first difference at \(i): \(i < x.count ? x[i] : "-") / \(i < y.count ? y[i] : "-")")
+            }
         }
         // A second ingest of the same file (no longer a bulk load) changes nothing but the rejects' time.
         let again = try bulk.store.ingest(kind: .cases, file: path, source: path, batchSize: 2_500, now: now)
