@@ -119,7 +119,7 @@ extension CockpitStore {
             args += [limit]
             return try Row.fetchAll(db, sql: """
                 SELECT id, unit, department, item_code, item_name, accepted_at, deadline, status FROM cases
-                WHERE unit IN (\(placeholders)) AND \(condition)
+                WHERE unit IN (\(placeholders)) AND \(condition)\(light == .closed ? "" : " AND k_class IN (0, 1)")
                 ORDER BY deadline, id LIMIT ?
                 """, arguments: args).map { row in
                 let deadline: Int64 = row["deadline"]

@@ -144,41 +144,64 @@ final class CasesConsumer: BatchConsumer {
 
     /// One record: validated field by field (the first bad field is the reason), then stored.
     func accept<R: ByteFields>(record r: R, line: Int, db: Database) throws -> Rejection? {
+        switch prepare(record: r) {
+        case .rejected(let rejection): return rejection
+        case .ok(let c): return try store(c, line: line, db: db)
+        }
+    }
+
+    /// A record validated and derived from its fields alone (no database): what `store` writes.
+    /// The byte fields point into the record's memory, or into a parsed batch's bytes.
+    struct Prepared {
+        var id, department, itemCode, itemName: UnsafeBufferPointer<UInt8>
+        var unit: Int
+        var facts: CaseFacts
+        var keys: DerivedKeys
+        var masks: (errors: Int, flags: Int)
+        var timeKeys: CaseAbnormal.TimeKeys
+        var pushedAt: Int64
+    }
+    enum Outcome { case ok(Prepared), rejected(Rejection) }
+
+    /// Validates one record field by field (the first bad field is the reason) and derives its
+    /// keys. Reads only what is fixed before the first record (columns, units, rules), so the
+    /// parsing thread of a bulk load may run it while the writer stores earlier records.
+    func prepare<R: ByteFields>(record r: R) -> Outcome {
         @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> { r.field(columns[i]).trimmed }
 
         let id = field(0)
-        guard id.count > 0 else { return Rejection(field: "id", reason: "missing id") }
+        guard id.count > 0 else { return .rejected(Rejection(field: "id", reason: "missing id")) }
         let unitBytes = field(1)
         guard let unit = units.index(of: unitBytes) else {
             let u = unitBytes.string
             let near = tree.nearest(to: u, limit: 1).first.map { " (nearest: '\($0)')" } ?? ""
-            return Rejection(field: "unit", reason: "unknown unit '\(u)'\(near)")
+            return .rejected(Rejection(field: "unit", reason: "unknown unit '\(u)'\(near)"))
         }
         let department = field(2)
-        guard department.count > 0 else { return Rejection(field: "department", reason: "missing department") }
+        guard department.count > 0 else { return .rejected(Rejection(field: "department", reason: "missing department")) }
         let itemCode = field(3)
         let itemName = field(4)
-        guard itemName.count > 0 else { return Rejection(field: "item_name", reason: "missing item name") }
+        guard itemName.count > 0 else { return .rejected(Rejection(field: "item_name", reason: "missing item name")) }
         let channelBytes = field(5)
         let channel: ServiceCase.Channel
         if channelBytes.equals("hall") { channel = .hall }
         else if channelBytes.equals("online") { channel = .online }
         else if channelBytes.equals("mobile") { channel = .mobile }
-        else { return Rejection(field: "channel", reason: "unknown channel '\(channelBytes.string)' (hall, online or mobile)") }
+        else { return .rejected(Rejection(field: "channel", reason: "unknown channel '\(channelBytes.string)' (hall, online or mobile)")) }
         let acceptedBytes = field(6)
         guard let acceptedAt = LocalTime.parse(utf8: acceptedBytes) else {
-            return Rejection(field: "accepted_at", reason: acceptedBytes.count == 0 ? "missing acceptance time" : "'\(acceptedBytes.string)' is not an ISO 8601 time")
+            return .rejected(Rejection(field: "accepted_at", reason: acceptedBytes.count == 0 ? "missing acceptance time" : "'\(acceptedBytes.string)' is not an ISO 8601 time"))
         }
         let daysBytes = field(7)
         let promised: Int
         if let d = daysBytes.smallInt { promised = d } else {
             guard let d = Int(daysBytes.string) else {
-                return Rejection(field: "promised_days", reason: "'\(daysBytes.string)' is not a whole number of working days")
+                return .rejected(Rejection(field: "promised_days", reason: "'\(daysBytes.string)' is not a whole number of working days"))
             }
             promised = d
         }
         guard promised >= 0, promised <= 3650 else {
-            return Rejection(field: "promised_days", reason: "\(promised) is out of range (0 to 3650 working days)")
+            return .rejected(Rejection(field: "promised_days", reason: "\(promised) is out of range (0 to 3650 working days)"))
         }
         let statusBytes = field(8)
         let status: ServiceCase.Status
@@ -189,13 +212,13 @@ final class CasesConsumer: BatchConsumer {
         else if statusBytes.equals("rejected") { status = .rejected }
         else if statusBytes.equals("withdrawn") { status = .withdrawn }
         else {
-            return Rejection(field: "status", reason: "unknown status '\(statusBytes.string)' (accepted, in_review, suspended, completed, rejected or withdrawn)")
+            return .rejected(Rejection(field: "status", reason: "unknown status '\(statusBytes.string)' (accepted, in_review, suspended, completed, rejected or withdrawn)"))
         }
         let completedBytes = field(9)
         var completedAt: Int64? = nil
         if completedBytes.count > 0 {
             guard let t = LocalTime.parse(utf8: completedBytes) else {
-                return Rejection(field: "completed_at", reason: "'\(completedBytes.string)' is not an ISO 8601 time")
+                return .rejected(Rejection(field: "completed_at", reason: "'\(completedBytes.string)' is not an ISO 8601 time"))
             }
             completedAt = t
         }
@@ -204,7 +227,7 @@ final class CasesConsumer: BatchConsumer {
         if suspensionBytes.count > 0 {
             switch ServiceCase.Suspension.parseList(suspensionBytes.string) {
             case .success(let list): suspensions = list
-            case .failure(let e): return Rejection(field: "suspensions", reason: e.message)
+            case .failure(let e): return .rejected(Rejection(field: "suspensions", reason: e.message))
             }
         }
         let facts = CaseFacts(status: status, channel: channel, acceptedAt: acceptedAt, promisedDays: promised,
@@ -214,7 +237,7 @@ final class CasesConsumer: BatchConsumer {
             let p = r.field(pushedAtColumn).trimmed
             if p.count > 0 {
                 guard let t = LocalTime.parse(utf8: p) else {
-                    return Rejection(field: "pushed_at", reason: "'\(p.string)' is not an ISO 8601 time")
+                    return .rejected(Rejection(field: "pushed_at", reason: "'\(p.string)' is not an ISO 8601 time"))
                 }
                 pushedAt = t
             }
@@ -223,9 +246,15 @@ final class CasesConsumer: BatchConsumer {
         let keys = DerivedKeys(facts, rules: rules)
         let masks = CaseAbnormal.staticMasks(facts, history: [], calendar: rules.calendar)
         let timeKeys = CaseAbnormal.timeKeys(facts, history: [], pushedAt: pushedAt, calendar: rules.calendar)
+        return .ok(Prepared(id: id, department: department, itemCode: itemCode, itemName: itemName, unit: unit,
+                            facts: facts, keys: keys, masks: masks, timeKeys: timeKeys, pushedAt: pushedAt))
+    }
 
-        // Most rows are new: a plain insert. Only when the id is already stored (a later push)
-        // does the slow path look at the history.
+    /// Stores a prepared record: most rows are new, a plain insert. Only when the id is already
+    /// stored (a later push) does the slow path look at the history.
+    func store(_ c: Prepared, line: Int, db: Database) throws -> Rejection? {
+        let (id, unit, department, itemCode, itemName) = (c.id, c.unit, c.department, c.itemCode, c.itemName)
+        let (facts, keys, masks, timeKeys, pushedAt) = (c.facts, c.keys, c.masks, c.timeKeys, c.pushedAt)
         let ins = try prepared(&insert, db, Self.insertSQL)
         bindCase(ins, id: id, unit: unit, department: department, itemCode: itemCode, itemName: itemName, facts: facts,
                  keys: keys, pushedAt: pushedAt, masks: masks, timeKeys: timeKeys, line: line)
@@ -291,11 +320,13 @@ final class CasesConsumer: BatchConsumer {
     private func bindCase(_ st: OpaquePointer, id: UnsafeBufferPointer<UInt8>, unit: Int, department: UnsafeBufferPointer<UInt8>,
                           itemCode: UnsafeBufferPointer<UInt8>, itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts,
                           keys: DerivedKeys, pushedAt: Int64, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, line: Int) {
-        bindBytes(st, 1, id)
+        // Bound without a copy: the bytes (a record's buffer, a parsed batch) outlive the step
+        // that follows, and every step binds all the fields again.
+        bindStatic(st, 1, id)
         bindStatic(st, 2, units.bytes[unit])
-        bindBytes(st, 3, department)
-        bindBytes(st, 4, itemCode)
-        bindBytes(st, 5, itemName)
+        bindStatic(st, 3, department)
+        bindStatic(st, 4, itemCode)
+        bindStatic(st, 5, itemName)
         bindStatic(st, 6, Self.channelBytes(facts.channel))
         sqlite3_bind_int64(st, 7, facts.acceptedAt)
         sqlite3_bind_int64(st, 8, Int64(facts.promisedDays))

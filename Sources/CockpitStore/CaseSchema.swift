@@ -63,7 +63,7 @@ extension Schema {
 /// ingest restores any that a crashed load of an earlier version left dropped.
 enum CaseIndexes {
     static let all = [
-        ("cases_by_key", "cases (unit, k_class, k_day)", ""),
+        ("cases_open_by_key", "cases (unit, k_class, k_day)", "WHERE k_class IN (0, 1)"),
         ("cases_by_completion", "cases (completed_at)", "WHERE completed_at IS NOT NULL"),
         ("cases_by_latest", "cases (latest_at)", ""),
     ]

@@ -24,6 +24,7 @@ enum Schema {
         registerSources(&m)
         registerServices(&m)
         registerCaseAbnormal(&m)
+        registerCaseOpenIndex(&m)
         return m
     }
 

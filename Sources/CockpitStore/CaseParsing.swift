@@ -1,0 +1,182 @@
+import CockpitCore
+import Dispatch
+import Foundation
+
+/// Records parsed by the parsing thread of a cases ingest, handed to the writer in file order.
+/// A good record's fields are copied into chunks that live as long as the batch, so its
+/// `Prepared` fields point there (the reader's buffer has moved on by the time it is stored).
+final class ParsedBatch: @unchecked Sendable {
+    enum Outcome {
+        case ok(CasesConsumer.Prepared)
+        case rejected(Rejection, raw: String)
+    }
+    struct Item {
+        var line: Int
+        var bytesRead: Int64
+        var outcome: Outcome
+        /// The record's fields in `spans`, to give a reject its raw text if the writer refuses it.
+        var fields: Range<Int>
+    }
+
+    private(set) var items: [Item] = []
+    private var spans: [UnsafeBufferPointer<UInt8>] = []
+    private var chunks: [UnsafeMutablePointer<UInt8>] = []
+    private var free = 0, next: UnsafeMutablePointer<UInt8>? = nil
+    private static let chunkSize = 1 << 18
+
+    init() {
+        items.reserveCapacity(CaseParsing.batchRecords)
+        spans.reserveCapacity(CaseParsing.batchRecords * 12)
+    }
+
+    deinit { for c in chunks { c.deallocate() } }
+
+    private func keep(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let src = b.baseAddress, b.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        if b.count > free || next == nil {
+            let size = max(Self.chunkSize, b.count)
+            let c = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            chunks.append(c)
+            next = c
+            free = size
+        }
+        let at = next!
+        at.update(from: src, count: b.count)
+        next = at + b.count
+        free -= b.count
+        return UnsafeBufferPointer(start: at, count: b.count)
+    }
+
+    func add(_ rec: CSVRecord, _ p: CasesConsumer.Prepared) {
+        let first = spans.count
+        for i in 0..<rec.count { spans.append(keep(rec.field(i))) }
+        var q = p
+        q.id = keep(p.id)
+        q.department = keep(p.department)
+        q.itemCode = keep(p.itemCode)
+        q.itemName = keep(p.itemName)
+        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(q), fields: first..<spans.count))
+    }
+
+    func add(_ rec: CSVRecord, rejected r: Rejection) {
+        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .rejected(r, raw: rec.row.raw), fields: 0..<0))
+    }
+
+    /// The record as CSV text, as `CSVRow.raw` gives it for a record rejected while reading.
+    func raw(of item: Item) -> String {
+        if case .rejected(_, let raw) = item.outcome { return raw }
+        return CSVRow(line: item.line, fields: spans[item.fields].map { String(decoding: $0, as: UTF8.self) }).raw
+    }
+}
+
+/// The parsing thread of a cases ingest: reads the file after its header, validates and derives
+/// each record (`CasesConsumer.prepare`, which reads only what is fixed before it starts) and
+/// hands batches to the writer through a short queue. The writer stores them in file order, so
+/// the store ends up as with one thread; the reading, checks, deadlines and rules run beside
+/// SQLite's inserts instead of before them.
+final class CaseParsing: @unchecked Sendable {
+    static let batchRecords = 2048
+    /// Batches parsed ahead of the writer at most (about 2 MB each on the benchmark's file).
+    static let depth = 8
+
+    private let reader: CSVReader
+    private let consumer: CasesConsumer
+    private let headerCount: Int
+    private let cond = NSCondition()
+    private var queue: [ParsedBatch] = []
+    private var finished = false
+    private var failure: (any Error)? = nil
+    private var stopped = false
+    private var running = false
+    private let done = DispatchSemaphore(value: 0)
+
+    init(reader: CSVReader, consumer: CasesConsumer, headerCount: Int) {
+        self.reader = reader
+        self.consumer = consumer
+        self.headerCount = headerCount
+    }
+
+    func start() {
+        running = true
+        let thread = Thread { [self] in
+            run()
+            done.signal()
+        }
+        thread.name = "cockpit-parse"
+        thread.start()
+    }
+
+    private func run() {
+        var batch = ParsedBatch()
+        var header = true
+        do {
+            try reader.forEachRecord { rec in
+                if header { header = false; return true } // read by the writer already
+                if let e = rec.error {
+                    batch.add(rec, rejected: Rejection(field: nil, reason: e))
+                } else if rec.count != headerCount {
+                    batch.add(rec, rejected: Rejection(field: nil, reason: "expected \(headerCount) fields, found \(rec.count)"))
+                } else {
+                    switch consumer.prepare(record: rec) {
+                    case .ok(let p): batch.add(rec, p)
+                    case .rejected(let r): batch.add(rec, rejected: r)
+                    }
+                }
+                if batch.items.count >= Self.batchRecords {
+                    guard put(batch) else { return false }
+                    batch = ParsedBatch()
+                }
+                return true
+            }
+            if !batch.items.isEmpty { _ = put(batch) }
+            finish(nil)
+        } catch {
+            finish(error)
+        }
+    }
+
+    /// Waits while the queue is full; false once the writer has stopped.
+    private func put(_ b: ParsedBatch) -> Bool {
+        cond.lock()
+        defer { cond.unlock() }
+        while queue.count >= Self.depth && !stopped { cond.wait() }
+        if stopped { return false }
+        queue.append(b)
+        cond.broadcast()
+        return true
+    }
+
+    private func finish(_ error: (any Error)?) {
+        cond.lock()
+        finished = true
+        failure = error
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// The next batch in file order; nil after the last. Rethrows what stopped the parser.
+    func next() throws -> ParsedBatch? {
+        cond.lock()
+        defer { cond.unlock() }
+        while queue.isEmpty && !finished { cond.wait() }
+        if !queue.isEmpty {
+            let b = queue.removeFirst()
+            cond.broadcast()
+            return b
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the parser if it still runs and waits for it to end (the reader is closed after).
+    func stop() {
+        guard running else { return }
+        cond.lock()
+        stopped = true
+        queue.removeAll()
+        cond.broadcast()
+        cond.unlock()
+        done.wait()
+        running = false
+    }
+}
