@@ -152,7 +152,7 @@ def main():
     print(f"| exit status after q             | {os.waitstatus_to_exitcode(status)} |")
     if soak:
         print(f"| soak: {soak['keys']} keys, {soak['resizes']} resizes in {a.soak:.0f} s | "
-              f"RSS {soak['rss0']/1024:.1f} → {soak['rss1']/1024:.1f} MB, fds {soak['fd0']} → {soak['fd1']} |")
+              f"RSS {' → '.join(f'{k/1024:.1f}' for k in [soak['rss0']] + soak['samples'] + [soak['rss1']])} MB, fds {soak['fd0']} → {soak['fd1']} |")
 
 
 def run_soak(a, cols, rows, extra, marker):
@@ -164,8 +164,14 @@ def run_soak(a, cols, rows, extra, marker):
     script = [b"j", b"\r", b"j", b"\r", b"\x1b", b"\x1b", b"/", b"s", b"q", b"\r", b"\x1b", b"5", b"\t", b"j",
               b"\t", b"\x7f", b"r", b"?", b" ", b":", b"t", b"o", b"p", b"\r"]
     keys = resizes = 0
-    end = time.monotonic() + a.soak
+    start = time.monotonic()
+    end = start + a.soak
+    # RSS at each quarter of the soak: growth that levels off is warm-up, growth that goes on is a leak.
+    samples, next_sample = [], start + a.soak / 4
     while time.monotonic() < end:
+        if time.monotonic() >= next_sample:
+            samples.append(rss_kb(pid))
+            next_sample += a.soak / 4
         for k in script:
             os.write(fd, k)
             keys += 1
@@ -183,7 +189,7 @@ def run_soak(a, cols, rows, extra, marker):
     os.kill(pid, signal.SIGTERM)
     os.waitpid(pid, 0)
     os.close(fd)
-    return dict(keys=keys, resizes=resizes, rss0=rss0, rss1=rss1, fd0=fd0, fd1=fd1)
+    return dict(keys=keys, resizes=resizes, rss0=rss0, rss1=rss1, fd0=fd0, fd1=fd1, samples=samples)
 
 
 if __name__ == "__main__":
