@@ -7,12 +7,13 @@ import Glibc
 
 /// cockpit-bench: the aggregation benchmark of issue 3.
 ///
-///     swift run -c release cockpit-bench [--cases 100000,1000000] [--tickets 200000] [--calls 1000000]
+///     swift run -c release cockpit-bench [--cases 100000,1000000,10000000] [--tickets 200000] [--calls 1000000]
 ///                                         [--runs 30] [--work /tmp/cockpit-bench]
 ///
 /// For each size it generates SampleData (SampleData/generate.py) into the work folder, ingests it
 /// into a store once (kept for later runs), and then times, warm, side by side:
-///   figures   store.figures(tree:window:) — every figure of every unit, from the roll-ups;
+///   figures   store.figures(tree:window:) — every figure of every unit, from the roll-ups (and
+///             each family of figures alone: cases, queue, share, rating, items, series);
 ///   recount   store.recountFigures(tree:window:) — the same figures by plain GROUP BY queries over
 ///             the raw tables (exact p95 by sorting every latency);
 /// and checks that both agree for the district and its 8 streets. Prints a table.
@@ -92,7 +93,13 @@ func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 func buildStore(cases: Int, o: Options) throws -> String {
     let dir = "\(o.work)/c\(cases)-t\(o.tickets)-k\(o.calls)-d\(o.serviceDays)"
     let store = dir + "/store.sqlite"
-    if FileManager.default.fileExists(atPath: dir + "/done") { return store }
+    if FileManager.default.fileExists(atPath: dir + "/done") {
+        // A store built by an earlier version gets this version's migrations (new roll-ups) first.
+        let t = Date()
+        try CockpitStore(path: store, mode: .write).close()
+        log(String(format: "  opened for migrations in %.1f s", Date().timeIntervalSince(t)))
+        return store
+    }
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + s) }
     var t = Date()
@@ -149,6 +156,7 @@ let header = [pad("cases", 10), pad("tickets", 9), pad("calls", 9), pad("figures
               pad("recount ms", 11), pad("p95 ms", 8), pad("cpu ms", 8), pad("ratio", 7), pad("agree", 6)].joined(separator: " ")
 lines.append(header)
 var medians: [Double] = []
+var familyLines: [String] = []
 for n in o.cases {
     log("size \(n) cases …")
     let path = try buildStore(cases: n, o: o)
@@ -161,6 +169,14 @@ for n in o.cases {
     }
     var fast: [String: Figures] = [:], slow: [String: Figures] = [:]
     let f = try time(o.runs) { fast = try store.figures(tree: tree, window: window) }
+    // Each family alone (its own read transaction, so the parts add up to a little more than the whole).
+    var parts: [String] = []
+    for family in CockpitStore.figureFamilies {
+        let p = try time(o.runs) { _ = try store.figures(tree: tree, window: window, families: [family]) }
+        parts.append(String(format: "%@ %.2f (cpu %.2f)", family, p.median, p.cpu))
+    }
+    familyLines.append(pad(String(caseCount), 10) + "  " + parts.joined(separator: ", "))
+    log("  per family, median ms: " + parts.joined(separator: ", "))
     let r = try time(max(3, o.runs / 6)) { slow = try store.recountFigures(tree: tree, window: window) }
     // The district screen and its 8 streets: every reported figure must agree.
     var disagree: [String] = []
@@ -186,6 +202,9 @@ for n in o.cases {
 }
 print("")
 print(lines.joined(separator: "\n"))
+print("")
+print("figures() per family alone, median ms (cpu ms):")
+print(familyLines.joined(separator: "\n"))
 if medians.count > 1, let lo = medians.min(), let hi = medians.max() {
     print(String(format: "figures() largest / smallest median: %.2f×", hi / lo))
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")

@@ -5,7 +5,11 @@ extension CockpitStore {
     /// Every unit's case figures as of `window.at`, each rolled up over its descendants.
     /// Reads only the roll-up table plus the cases completed in the window's partial days.
     public func caseFigures(tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
-        try database.read { db in
+        try database.read { db in try Self.caseFigures(db, tree: tree, window: window) }
+    }
+
+    static func caseFigures(_ db: Database, tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
+        do {
             let calendar = try Self.loadCalendar(db)
             let b = LightBoundaries(at: window.at, calendar: calendar)
             var leaf: [String: [Double]] = [:]   // open, overdue, warning, suspended, completed, late, abnormal, flagged
@@ -28,18 +32,23 @@ extension CockpitStore {
                 }
             }
 
-            // Completed in [since, at]: whole days from the roll-up, the ragged ends from the cases
-            // (today from the roll-up too while nothing was completed after `at`).
-            let latest = try Int64.fetchOne(db, sql: "SELECT max(completed_at) FROM cases WHERE completed_at IS NOT NULL")
-            let days = WindowDays(since: window.since, at: window.at).closingToday(at: window.at, latest: latest)
-            if let full = days.fullDays {
+            // Completed in [since, at]: whole days from the day roll-up, whole hours from the hour
+            // roll-up, and only the partial hours at the two ends from the cases.
+            let split = WindowHours(since: window.since, at: window.at)
+            if let full = split.days {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, sum(n), sum(late) FROM case_rollup
                     WHERE k_class = 2 AND k_day BETWEEN ? AND ? GROUP BY unit
                     """, arguments: [Int(full.lowerBound), Int(full.upperBound)])
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
             }
-            for range in days.rawRanges where range.lowerBound <= range.upperBound {
+            for hours in split.hours {
+                let done = try Row.fetchCursor(db, sql: """
+                    SELECT unit, sum(n), sum(late) FROM case_done_hour WHERE hour BETWEEN ? AND ? GROUP BY unit
+                    """, arguments: [hours.lowerBound, hours.upperBound])
+                while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
+            }
+            for range in split.raw {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, count(*), sum(late) FROM cases
                     WHERE completed_at BETWEEN ? AND ? AND k_class = 2 GROUP BY unit
@@ -48,7 +57,8 @@ extension CockpitStore {
             }
 
             // Abnormal as of `at`: static errors whatever the moment; else stalled (the stall day is
-            // over) or a time after `at` (a later day from the roll-up, `at`'s own day from the cases).
+            // over) or a time after `at` (a later day from the day roll-up, the later hours of `at`'s
+            // day from the hour roll-up, the rest of `at`'s own hour from the cases).
             let lastDayBefore = LocalTime.day(of: window.at - 1), atDay2 = LocalTime.day(of: window.at)
             for (sql, args) in [
                 ("err = 1", StatementArguments()),
@@ -58,12 +68,19 @@ extension CockpitStore {
                 let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
                 while let row = try rows.next() { add(row[0], 6, row[1]) }
             }
-            let sameDay = try Row.fetchCursor(db, sql: """
+            let atHour = WindowHours.hour(of: window.at), lastHourOfDay = Int64(atDay2) * 24 + 15
+            if atHour < lastHourOfDay {
+                let laterHours = try Row.fetchCursor(db, sql: """
+                    SELECT unit, sum(n) FROM case_latest_hour WHERE hour BETWEEN ? AND ? AND stall_day >= ? GROUP BY unit
+                    """, arguments: [atHour + 1, lastHourOfDay, Int(lastDayBefore)])
+                while let row = try laterHours.next() { add(row[0], 6, row[1]) }
+            }
+            let sameHour = try Row.fetchCursor(db, sql: """
                 SELECT unit, count(*) FROM cases
-                WHERE latest_at > ? AND latest_at < ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
-                """, arguments: [window.at, LocalTime.startOf(day: atDay2 + 1), Int(lastDayBefore)])
-            while let row = try sameDay.next() { add(row[0], 6, row[1]) }
-            let flagged = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE flag = 1 GROUP BY unit")
+                WHERE latest_at > ? AND latest_at <= ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
+                """, arguments: [window.at, (atHour + 1) * WindowHours.hour - 1, Int(lastDayBefore)])
+            while let row = try sameHour.next() { add(row[0], 6, row[1]) }
+            let flagged = try Row.fetchCursor(db, sql: "SELECT unit, n FROM case_flagged")
             while let row = try flagged.next() { add(row[0], 7, row[1]) }
 
             // Roll up: each leaf's figures count for every unit on its path.

@@ -24,6 +24,8 @@ enum Schema {
         registerSources(&m)
         registerServices(&m)
         registerCaseAbnormal(&m)
+        registerCaseHourly(&m)
+        registerRatingRollup(&m)
         return m
     }
 

@@ -1,0 +1,113 @@
+import CockpitCore
+import GRDB
+
+extension Schema {
+    /// Hour-level roll-ups of cases under the day-level ones, so that a window's ragged ends are
+    /// whole hours from a roll-up plus at most one partial hour at each end read from `cases`
+    /// (bounded by one hour's records, not by the store's size):
+    /// - `case_done_hour`: completed cases per completion hour and unit, with how many were late;
+    /// - `case_latest_hour`: cases without a static error per hour of their latest time, unit and
+    ///   stall day (ABN08 "a time after `at`" for the rest of `at`'s day);
+    /// - `case_flagged`: flagged cases per unit (`cases.flagged` does not depend on the moment; the
+    ///   day roll-up spreads them over ~70k rows at 1M cases).
+    /// Hours are Unix hours (seconds ÷ 3600): local days (UTC+8) start on a whole hour.
+    static func registerCaseHourly(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v3 hourly case roll-ups") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_done_hour (
+                    hour INTEGER NOT NULL, unit TEXT NOT NULL, n INTEGER NOT NULL, late INTEGER NOT NULL,
+                    PRIMARY KEY (hour, unit)
+                ) WITHOUT ROWID;
+                CREATE TABLE case_latest_hour (
+                    hour INTEGER NOT NULL, unit TEXT NOT NULL,
+                    stall_day INTEGER NOT NULL,   -- 2147483647 when the case is not open
+                    n INTEGER NOT NULL,
+                    PRIMARY KEY (hour, unit, stall_day)
+                ) WITHOUT ROWID;
+                CREATE TABLE case_flagged (unit TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+            try CaseHourly.rebuild(db)
+        }
+    }
+}
+
+/// The hourly roll-ups' deltas of one ingest batch: `CasesConsumer` counts every case it adds
+/// (+1) or stops counting (−1) here, beside its day roll-ups, and flushes once per batch.
+struct CaseHourly {
+    private struct DoneKey: Hashable { var unit: Int; var hour: Int64 }
+    private struct LatestKey: Hashable { var unit: Int; var stallDay: Int32; var hour: Int64 }
+    private var done: [DoneKey: (n: Int, late: Int)] = [:]
+    private var latest: [LatestKey: Int] = [:]
+    private var flagged: [Int: Int] = [:]
+
+    static let notOpen = Int32.max
+
+    mutating func count(unit: Int, caseClass: Int, completedAt: Int64?, late: Bool, errors: Int, flags: Int,
+                        stallDay: Int32?, latestAt: Int64, sign: Int) {
+        if caseClass == Schema.CaseClass.completed.rawValue, let c = completedAt {
+            let k = DoneKey(unit: unit, hour: WindowHours.hour(of: c))
+            let d = done[k] ?? (0, 0)
+            done[k] = (d.n + sign, d.late + (late ? sign : 0))
+        }
+        // A case with a static error is abnormal whatever the moment: its latest time never matters.
+        if errors == 0 {
+            latest[LatestKey(unit: unit, stallDay: stallDay ?? Self.notOpen, hour: WindowHours.hour(of: latestAt)), default: 0] += sign
+        }
+        if flags != 0 { flagged[unit, default: 0] += sign }
+    }
+
+    /// Writes the deltas; a key whose count went down is deleted when it reached 0.
+    mutating func flush(_ db: Database, unitIDs: [String]) throws {
+        let doneUp = try db.cachedStatement(sql: """
+            INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
+            ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
+            """)
+        for (k, d) in done where d.n != 0 || d.late != 0 {
+            try doneUp.execute(arguments: [k.hour, unitIDs[k.unit], d.n, d.late])
+            if d.n < 0 {
+                try db.cachedStatement(sql: "DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0")
+                    .execute(arguments: [k.hour, unitIDs[k.unit]])
+            }
+        }
+        let latestUp = try db.cachedStatement(sql: """
+            INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
+            ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
+            """)
+        for (k, n) in latest where n != 0 {
+            try latestUp.execute(arguments: [k.hour, unitIDs[k.unit], Int(k.stallDay), n])
+            if n < 0 {
+                try db.cachedStatement(sql: "DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0")
+                    .execute(arguments: [k.hour, unitIDs[k.unit], Int(k.stallDay)])
+            }
+        }
+        let flaggedUp = try db.cachedStatement(sql: """
+            INSERT INTO case_flagged (unit, n) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n
+            """)
+        for (unit, n) in flagged where n != 0 {
+            try flaggedUp.execute(arguments: [unitIDs[unit], n])
+            if n < 0 { try db.cachedStatement(sql: "DELETE FROM case_flagged WHERE unit = ? AND n <= 0").execute(arguments: [unitIDs[unit]]) }
+        }
+        done.removeAll(keepingCapacity: true)
+        latest.removeAll(keepingCapacity: true)
+        flagged.removeAll(keepingCapacity: true)
+    }
+
+    /// The hour of a Unix time in SQL (floor, also for times before 1970).
+    private static func hourSQL(_ column: String) -> String { "((\(column) - (((\(column)) % 3600) + 3600) % 3600) / 3600)" }
+
+    /// Recounts the hourly roll-ups from `cases`: in the migration, and wherever the day roll-ups
+    /// are rebuilt (`rebuildRollup`: a calendar ingest, new abnormal keys).
+    static func rebuild(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM case_done_hour;
+            INSERT INTO case_done_hour (hour, unit, n, late)
+                SELECT \(hourSQL("completed_at")), unit, count(*), sum(late) FROM cases
+                WHERE k_class = \(Schema.CaseClass.completed.rawValue) AND completed_at IS NOT NULL GROUP BY 1, 2;
+            DELETE FROM case_latest_hour;
+            INSERT INTO case_latest_hour (hour, unit, stall_day, n)
+                SELECT \(hourSQL("latest_at")), unit, coalesce(stall_day, \(notOpen)), count(*) FROM cases WHERE abn = 0 GROUP BY 1, 2, 3;
+            DELETE FROM case_flagged;
+            INSERT INTO case_flagged (unit, n) SELECT unit, count(*) FROM cases WHERE flags != 0 GROUP BY unit;
+            """)
+    }
+}
