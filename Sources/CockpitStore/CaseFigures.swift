@@ -3,7 +3,8 @@ import GRDB
 
 extension CockpitStore {
     /// Every unit's case figures as of `window.at`, each rolled up over its descendants.
-    /// Reads only the roll-up table plus the cases completed in the window's partial days.
+    /// Reads roll-ups only, plus the cases of the partial hours at the window's two ends (those
+    /// completed in them, and those whose latest time lies in the rest of at's hour).
     public func caseFigures(tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
         try database.read { db in try Self.caseFigures(db, tree: tree, window: window) }
     }
@@ -15,21 +16,24 @@ extension CockpitStore {
             var leaf: [String: [Double]] = [:]   // open, overdue, warning, suspended, completed, late, abnormal, flagged
             func add(_ unit: String, _ i: Int, _ v: Int) { leaf[unit, default: [0, 0, 0, 0, 0, 0, 0, 0]][i] += Double(v) }
 
-            let open = try Row.fetchCursor(db, sql: """
-                SELECT unit, k_class, sum(n) AS n,
-                       sum(CASE WHEN k_day < ? THEN n ELSE 0 END) AS overdue,
-                       sum(CASE WHEN k_day >= ? AND k_day <= ? THEN n ELSE 0 END) AS warning
-                FROM case_rollup WHERE k_class IN (0, 1) GROUP BY unit, k_class
-                """, arguments: [Int(b.firstNotOverdueDay), Int(b.firstNotOverdueDay), Int(b.lastWarningDay)])
-            while let row = try open.next() {
-                let unit: String = row[0], cls: Int = row[1], n: Int = row[2]
-                add(unit, 0, n)
-                if cls == Schema.CaseClass.running.rawValue {
-                    add(unit, 1, row[3])
-                    add(unit, 2, row[4])
-                } else {
-                    add(unit, 3, n)
-                }
+            // Open and suspended from the per-unit totals; overdue = running − running whose deadline
+            // day is not yet over (only the days ahead are read), warning among those.
+            let totals = try Row.fetchCursor(db, sql: "SELECT unit, running, suspended, stall_keyed FROM case_unit_totals")
+            var stallKeyed: [String: Int] = [:]
+            while let row = try totals.next() {
+                let unit: String = row[0], running: Int = row[1], suspended: Int = row[2]
+                add(unit, 0, running + suspended)
+                add(unit, 1, running)
+                add(unit, 3, suspended)
+                stallKeyed[unit] = row[3]
+            }
+            let ahead = try Row.fetchCursor(db, sql: """
+                SELECT unit, sum(n), sum(CASE WHEN k_day <= ? THEN n ELSE 0 END)
+                FROM case_rollup WHERE k_class = 0 AND k_day >= ? GROUP BY unit
+                """, arguments: [Int(b.lastWarningDay), Int(b.firstNotOverdueDay)])
+            while let row = try ahead.next() {
+                add(row[0], 1, -(row[1] as Int))
+                add(row[0], 2, row[2])
             }
 
             // Completed in [since, at]: whole days from the day roll-up, whole hours from the hour
@@ -60,13 +64,15 @@ extension CockpitStore {
             // over) or a time after `at` (a later day from the day roll-up, the later hours of `at`'s
             // day from the hour roll-up, the rest of `at`'s own hour from the cases).
             let lastDayBefore = LocalTime.day(of: window.at - 1), atDay2 = LocalTime.day(of: window.at)
-            for (sql, args) in [
-                ("err = 1", StatementArguments()),
-                ("err = 0 AND stall_day < ?", [Int(lastDayBefore)] as StatementArguments),
-                ("err = 0 AND latest_day > ? AND stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments),
+            // Stalled = stall-keyed − those whose stall day is not yet over (the days ahead).
+            for (unit, n) in stallKeyed { add(unit, 6, n) }
+            for (sql, args, sign) in [
+                ("err = 1", StatementArguments(), 1),
+                ("err = 0 AND stall_day >= ? AND stall_day < \(CaseHourly.notOpen)", [Int(lastDayBefore)] as StatementArguments, -1),
+                ("err = 0 AND latest_day > ? AND stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments, 1),
             ] {
                 let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
-                while let row = try rows.next() { add(row[0], 6, row[1]) }
+                while let row = try rows.next() { add(row[0], 6, sign * (row[1] as Int)) }
             }
             let atHour = WindowHours.hour(of: window.at), lastHourOfDay = Int64(atDay2) * 24 + 15
             if atHour < lastHourOfDay {

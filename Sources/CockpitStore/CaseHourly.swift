@@ -29,6 +29,28 @@ extension Schema {
             try CaseHourly.rebuild(db)
         }
     }
+
+    /// Per-unit totals of open cases, so that the stock figures read only the rows of the days
+    /// ahead instead of every open case's deadline or stall day since the store began (those pile
+    /// up with the store: old cases left open):
+    /// overdue = running − running with a deadline day from at's day on; stalled = stall-keyed −
+    /// stall-keyed with a stall day from the day before at on.
+    static func registerCaseUnitTotals(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v3 case unit totals") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_unit_totals (
+                    unit TEXT PRIMARY KEY NOT NULL,
+                    running INTEGER NOT NULL,      -- open, clock running (k_class 0)
+                    suspended INTEGER NOT NULL,    -- open, clock stopped (k_class 1)
+                    stall_keyed INTEGER NOT NULL   -- no static error and a stall day (open)
+                ) WITHOUT ROWID;
+                -- Covering: the stalled figure reads the stall days ahead without a lookup per row.
+                DROP INDEX case_abnormal_by_stall;
+                CREATE INDEX case_abnormal_by_stall ON case_abnormal_rollup (err, stall_day, unit, n);
+                """)
+            try CaseHourly.rebuildTotals(db)
+        }
+    }
 }
 
 /// The hourly roll-ups' deltas of one ingest batch: `CasesConsumer` counts every case it adds
@@ -39,6 +61,8 @@ struct CaseHourly {
     private var done: [DoneKey: (n: Int, late: Int)] = [:]
     private var latest: [LatestKey: Int] = [:]
     private var flagged: [Int: Int] = [:]
+    /// running, suspended, stall_keyed
+    private var totals: [Int: [Int]] = [:]
 
     static let notOpen = Int32.max
 
@@ -54,6 +78,9 @@ struct CaseHourly {
             latest[LatestKey(unit: unit, stallDay: stallDay ?? Self.notOpen, hour: WindowHours.hour(of: latestAt)), default: 0] += sign
         }
         if flags != 0 { flagged[unit, default: 0] += sign }
+        if caseClass == Schema.CaseClass.running.rawValue { totals[unit, default: [0, 0, 0]][0] += sign }
+        if caseClass == Schema.CaseClass.suspended.rawValue { totals[unit, default: [0, 0, 0]][1] += sign }
+        if errors == 0, stallDay != nil { totals[unit, default: [0, 0, 0]][2] += sign }
     }
 
     /// Writes the deltas; a key whose count went down is deleted when it reached 0.
@@ -87,6 +114,13 @@ struct CaseHourly {
             try flaggedUp.execute(arguments: [unitIDs[unit], n])
             if n < 0 { try db.cachedStatement(sql: "DELETE FROM case_flagged WHERE unit = ? AND n <= 0").execute(arguments: [unitIDs[unit]]) }
         }
+        let totalsUp = try db.cachedStatement(sql: """
+            INSERT INTO case_unit_totals (unit, running, suspended, stall_keyed) VALUES (?, ?, ?, ?)
+            ON CONFLICT(unit) DO UPDATE SET running = running + excluded.running, suspended = suspended + excluded.suspended,
+                stall_keyed = stall_keyed + excluded.stall_keyed
+            """)
+        for (unit, d) in totals where d != [0, 0, 0] { try totalsUp.execute(arguments: [unitIDs[unit], d[0], d[1], d[2]]) }
+        totals.removeAll(keepingCapacity: true)
         done.removeAll(keepingCapacity: true)
         latest.removeAll(keepingCapacity: true)
         flagged.removeAll(keepingCapacity: true)
@@ -108,6 +142,17 @@ struct CaseHourly {
                 SELECT \(hourSQL("latest_at")), unit, coalesce(stall_day, \(notOpen)), count(*) FROM cases WHERE abn = 0 GROUP BY 1, 2, 3;
             DELETE FROM case_flagged;
             INSERT INTO case_flagged (unit, n) SELECT unit, count(*) FROM cases WHERE flags != 0 GROUP BY unit;
+            """)
+        if try db.tableExists("case_unit_totals") { try rebuildTotals(db) }
+    }
+
+    static func rebuildTotals(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM case_unit_totals;
+            INSERT INTO case_unit_totals (unit, running, suspended, stall_keyed)
+                SELECT unit, sum(k_class = \(Schema.CaseClass.running.rawValue)), sum(k_class = \(Schema.CaseClass.suspended.rawValue)),
+                       sum(abn = 0 AND stall_day IS NOT NULL)
+                FROM cases GROUP BY unit;
             """)
     }
 }

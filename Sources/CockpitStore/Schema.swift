@@ -26,6 +26,7 @@ enum Schema {
         registerCaseAbnormal(&m)
         registerCaseHourly(&m)
         registerRatingRollup(&m)
+        registerCaseUnitTotals(&m)
         return m
     }
 

@@ -200,7 +200,8 @@ final class HourlyRollupTests: XCTestCase {
         try f.store.database.writeWithoutTransaction { db in
             let queries = ["SELECT hour, unit, n, late FROM case_done_hour ORDER BY hour, unit",
                            "SELECT hour, unit, stall_day, n FROM case_latest_hour ORDER BY hour, unit, stall_day",
-                           "SELECT unit, n FROM case_flagged ORDER BY unit"]
+                           "SELECT unit, n FROM case_flagged ORDER BY unit",
+                           "SELECT unit, running, suspended, stall_keyed FROM case_unit_totals ORDER BY unit"]
             let stored = try queries.map { try Row.fetchAll(db, sql: $0) }
             XCTAssertFalse(stored[0].isEmpty, file: file, line: line)
             try db.inTransaction {
