@@ -69,7 +69,8 @@ extension CockpitStore {
             for (sql, args, sign) in [
                 ("err = 1", StatementArguments(), 1),
                 ("err = 0 AND stall_day >= ? AND stall_day < \(CaseHourly.notOpen)", [Int(lastDayBefore)] as StatementArguments, -1),
-                ("err = 0 AND latest_day > ? AND stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments, 1),
+                // (+stall_day: through the index on latest_day, only the days ahead, not the stall index)
+                ("err = 0 AND latest_day > ? AND +stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments, 1),
             ] {
                 let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
                 while let row = try rows.next() { add(row[0], 6, sign * (row[1] as Int)) }
