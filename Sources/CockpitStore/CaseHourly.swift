@@ -1,5 +1,6 @@
 import CockpitCore
 import GRDB
+import GRDBSQLite
 
 extension Schema {
     /// Hour-level roll-ups of cases under the day-level ones, so that a window's ragged ends are
@@ -89,47 +90,55 @@ struct CaseHourly {
         if errors == 0, stallDay != nil { totals[unit, default: [0, 0, 0]][2] += sign }
     }
 
-    /// Writes the deltas; a key whose count went down is deleted when it reached 0.
-    mutating func flush(_ db: Database, unitIDs: [String]) throws {
-        let doneUp = try db.cachedStatement(sql: """
-            INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
-            ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
-            """)
-        for (k, d) in done where d.n != 0 || d.late != 0 {
-            try doneUp.execute(arguments: [k.hour, unitIDs[k.unit], d.n, d.late])
-            if d.n < 0 {
-                try db.cachedStatement(sql: "DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0")
-                    .execute(arguments: [k.hour, unitIDs[k.unit]])
-            }
+    /// Writes the deltas, bound with the raw C API (a bulk load has about one key per case); a key
+    /// whose count went down is deleted when it reached 0.
+    mutating func flush(_ db: Database, units: UnitTable) throws {
+        /// Binds, steps and resets a cached statement.
+        func run(_ sql: String, _ bind: (OpaquePointer) -> Void) throws {
+            let st = try db.cachedStatement(sql: sql).sqliteStatement
+            bind(st)
+            let rc = sqlite3_step(st)
+            sqlite3_reset(st)
+            guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         }
-        let latestUp = try db.cachedStatement(sql: """
-            INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
-            ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
-            """)
-        for (k, n) in latest where n != 0 {
-            try latestUp.execute(arguments: [k.hour, unitIDs[k.unit], Int(k.stallDay), n])
-            if n < 0 {
-                try db.cachedStatement(sql: "DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0")
-                    .execute(arguments: [k.hour, unitIDs[k.unit], Int(k.stallDay)])
-            }
+        // In key order: the B-tree is written page after page instead of at random.
+        for (k, d) in done.sorted(by: { ($0.key.hour, $0.key.unit) < ($1.key.hour, $1.key.unit) }) where d.n != 0 || d.late != 0 {
+            let bindKey = { (st: OpaquePointer) in sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]) }
+            try run("""
+                INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
+                ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
+                """) { st in bindKey(st); sqlite3_bind_int64(st, 3, Int64(d.n)); sqlite3_bind_int64(st, 4, Int64(d.late)) }
+            if d.n < 0 { try run("DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0", bindKey) }
         }
-        let flaggedUp = try db.cachedStatement(sql: """
-            INSERT INTO case_flagged (unit, n) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n
-            """)
+        for (k, n) in latest.sorted(by: { ($0.key.hour, $0.key.unit, $0.key.stallDay) < ($1.key.hour, $1.key.unit, $1.key.stallDay) }) where n != 0 {
+            let bindKey = { (st: OpaquePointer) in
+                sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]); sqlite3_bind_int64(st, 3, Int64(k.stallDay))
+            }
+            try run("""
+                INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
+                ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
+                """) { st in bindKey(st); sqlite3_bind_int64(st, 4, Int64(n)) }
+            if n < 0 { try run("DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0", bindKey) }
+        }
         for (unit, n) in flagged where n != 0 {
-            try flaggedUp.execute(arguments: [unitIDs[unit], n])
-            if n < 0 { try db.cachedStatement(sql: "DELETE FROM case_flagged WHERE unit = ? AND n <= 0").execute(arguments: [unitIDs[unit]]) }
+            try run("INSERT INTO case_flagged (unit, n) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n") { st in
+                bindStatic(st, 1, units.bytes[unit]); sqlite3_bind_int64(st, 2, Int64(n))
+            }
+            if n < 0 { try run("DELETE FROM case_flagged WHERE unit = ? AND n <= 0") { bindStatic($0, 1, units.bytes[unit]) } }
         }
-        let totalsUp = try db.cachedStatement(sql: """
-            INSERT INTO case_unit_totals (unit, running, suspended, stall_keyed) VALUES (?, ?, ?, ?)
-            ON CONFLICT(unit) DO UPDATE SET running = running + excluded.running, suspended = suspended + excluded.suspended,
-                stall_keyed = stall_keyed + excluded.stall_keyed
-            """)
         for (unit, d) in totals where d != [0, 0, 0] {
-            try totalsUp.execute(arguments: [unitIDs[unit], d[0], d[1], d[2]])
+            try run("""
+                INSERT INTO case_unit_totals (unit, running, suspended, stall_keyed) VALUES (?, ?, ?, ?)
+                ON CONFLICT(unit) DO UPDATE SET running = running + excluded.running, suspended = suspended + excluded.suspended,
+                    stall_keyed = stall_keyed + excluded.stall_keyed
+                """) { st in
+                bindStatic(st, 1, units.bytes[unit])
+                for i in 0..<3 { sqlite3_bind_int64(st, Int32(i + 2), Int64(d[i])) }
+            }
             if d.contains(where: { $0 < 0 }) {
-                try db.cachedStatement(sql: "DELETE FROM case_unit_totals WHERE unit = ? AND running = 0 AND suspended = 0 AND stall_keyed = 0")
-                    .execute(arguments: [unitIDs[unit]])
+                try run("DELETE FROM case_unit_totals WHERE unit = ? AND running = 0 AND suspended = 0 AND stall_keyed = 0") {
+                    bindStatic($0, 1, units.bytes[unit])
+                }
             }
         }
         totals.removeAll(keepingCapacity: true)

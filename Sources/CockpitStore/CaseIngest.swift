@@ -482,7 +482,7 @@ final class CasesConsumer: BatchConsumer {
             }
         }
         abnormalDeltas.removeAll(keepingCapacity: true)
-        try hourly.flush(db, unitIDs: units.ids)
+        try hourly.flush(db, units: units)
     }
 
     private func step(_ st: OpaquePointer, _ db: Database) throws {
