@@ -3,43 +3,56 @@ import GRDB
 
 extension CockpitStore {
     /// Every unit's case figures as of `window.at`, each rolled up over its descendants.
-    /// Reads only the roll-up table plus the cases completed in the window's partial days.
+    /// Reads roll-ups only, plus the cases of the partial hours at the window's two ends (those
+    /// completed in them, and those whose latest time lies in the rest of at's hour).
     public func caseFigures(tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
-        try database.read { db in
+        try database.read { db in try Self.caseFigures(db, tree: tree, window: window) }
+    }
+
+    static func caseFigures(_ db: Database, tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
+        do {
             let calendar = try Self.loadCalendar(db)
             let b = LightBoundaries(at: window.at, calendar: calendar)
             var leaf: [String: [Double]] = [:]   // open, overdue, warning, suspended, completed, late, abnormal, flagged
             func add(_ unit: String, _ i: Int, _ v: Int) { leaf[unit, default: [0, 0, 0, 0, 0, 0, 0, 0]][i] += Double(v) }
 
-            let open = try Row.fetchCursor(db, sql: """
-                SELECT unit, k_class, sum(n) AS n,
-                       sum(CASE WHEN k_day < ? THEN n ELSE 0 END) AS overdue,
-                       sum(CASE WHEN k_day >= ? AND k_day <= ? THEN n ELSE 0 END) AS warning
-                FROM case_rollup WHERE k_class IN (0, 1) GROUP BY unit, k_class
-                """, arguments: [Int(b.firstNotOverdueDay), Int(b.firstNotOverdueDay), Int(b.lastWarningDay)])
-            while let row = try open.next() {
-                let unit: String = row[0], cls: Int = row[1], n: Int = row[2]
-                add(unit, 0, n)
-                if cls == Schema.CaseClass.running.rawValue {
-                    add(unit, 1, row[3])
-                    add(unit, 2, row[4])
-                } else {
-                    add(unit, 3, n)
-                }
+            // Open and suspended from the per-unit totals; overdue = running − running whose deadline
+            // day is not yet over (only the days ahead are read), warning among those.
+            let totals = try Row.fetchCursor(db, sql: "SELECT unit, running, suspended, stall_keyed FROM case_unit_totals")
+            var stallKeyed: [String: Int] = [:]
+            while let row = try totals.next() {
+                let unit: String = row[0], running: Int = row[1], suspended: Int = row[2]
+                add(unit, 0, running + suspended)
+                add(unit, 1, running)
+                add(unit, 3, suspended)
+                stallKeyed[unit] = row[3]
+            }
+            let ahead = try Row.fetchCursor(db, sql: """
+                SELECT unit, sum(n), sum(CASE WHEN k_day <= ? THEN n ELSE 0 END)
+                FROM case_rollup WHERE k_class = 0 AND k_day >= ? GROUP BY unit
+                """, arguments: [Int(b.lastWarningDay), Int(b.firstNotOverdueDay)])
+            while let row = try ahead.next() {
+                add(row[0], 1, -(row[1] as Int))
+                add(row[0], 2, row[2])
             }
 
-            // Completed in [since, at]: whole days from the roll-up, the ragged ends from the cases
-            // (today from the roll-up too while nothing was completed after `at`).
-            let latest = try Int64.fetchOne(db, sql: "SELECT max(completed_at) FROM cases WHERE completed_at IS NOT NULL")
-            let days = WindowDays(since: window.since, at: window.at).closingToday(at: window.at, latest: latest)
-            if let full = days.fullDays {
+            // Completed in [since, at]: whole days from the day roll-up, whole hours from the hour
+            // roll-up, and only the partial hours at the two ends from the cases.
+            let split = WindowHours(since: window.since, at: window.at)
+            if let full = split.days {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, sum(n), sum(late) FROM case_rollup
                     WHERE k_class = 2 AND k_day BETWEEN ? AND ? GROUP BY unit
                     """, arguments: [Int(full.lowerBound), Int(full.upperBound)])
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
             }
-            for range in days.rawRanges where range.lowerBound <= range.upperBound {
+            for hours in split.hours {
+                let done = try Row.fetchCursor(db, sql: """
+                    SELECT unit, sum(n), sum(late) FROM case_done_hour WHERE hour BETWEEN ? AND ? GROUP BY unit
+                    """, arguments: [hours.lowerBound, hours.upperBound])
+                while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
+            }
+            for range in split.raw {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, count(*), sum(late) FROM cases
                     WHERE completed_at BETWEEN ? AND ? AND k_class = 2 GROUP BY unit
@@ -48,22 +61,33 @@ extension CockpitStore {
             }
 
             // Abnormal as of `at`: static errors whatever the moment; else stalled (the stall day is
-            // over) or a time after `at` (a later day from the roll-up, `at`'s own day from the cases).
+            // over) or a time after `at` (a later day from the day roll-up, the later hours of `at`'s
+            // day from the hour roll-up, the rest of `at`'s own hour from the cases).
             let lastDayBefore = LocalTime.day(of: window.at - 1), atDay2 = LocalTime.day(of: window.at)
-            for (sql, args) in [
-                ("err = 1", StatementArguments()),
-                ("err = 0 AND stall_day < ?", [Int(lastDayBefore)] as StatementArguments),
-                ("err = 0 AND latest_day > ? AND stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments),
+            // Stalled = stall-keyed − those whose stall day is not yet over (the days ahead).
+            for (unit, n) in stallKeyed { add(unit, 6, n) }
+            for (sql, args, sign) in [
+                ("err = 1", StatementArguments(), 1),
+                ("err = 0 AND stall_day >= ? AND stall_day < \(CaseHourly.notOpen)", [Int(lastDayBefore)] as StatementArguments, -1),
+                // (+stall_day: through the index on latest_day, only the days ahead, not the stall index)
+                ("err = 0 AND latest_day > ? AND +stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments, 1),
             ] {
                 let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
-                while let row = try rows.next() { add(row[0], 6, row[1]) }
+                while let row = try rows.next() { add(row[0], 6, sign * (row[1] as Int)) }
             }
-            let sameDay = try Row.fetchCursor(db, sql: """
+            let atHour = WindowHours.hour(of: window.at), lastHourOfDay = Int64(atDay2) * 24 + 15
+            if atHour < lastHourOfDay {
+                let laterHours = try Row.fetchCursor(db, sql: """
+                    SELECT unit, sum(n) FROM case_latest_hour WHERE hour BETWEEN ? AND ? AND stall_day >= ? GROUP BY unit
+                    """, arguments: [atHour + 1, lastHourOfDay, Int(lastDayBefore)])
+                while let row = try laterHours.next() { add(row[0], 6, row[1]) }
+            }
+            let sameHour = try Row.fetchCursor(db, sql: """
                 SELECT unit, count(*) FROM cases
-                WHERE latest_at > ? AND latest_at < ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
-                """, arguments: [window.at, LocalTime.startOf(day: atDay2 + 1), Int(lastDayBefore)])
-            while let row = try sameDay.next() { add(row[0], 6, row[1]) }
-            let flagged = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE flag = 1 GROUP BY unit")
+                WHERE latest_at > ? AND latest_at <= ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
+                """, arguments: [window.at, (atHour + 1) * WindowHours.hour - 1, Int(lastDayBefore)])
+            while let row = try sameHour.next() { add(row[0], 6, row[1]) }
+            let flagged = try Row.fetchCursor(db, sql: "SELECT unit, n FROM case_flagged")
             while let row = try flagged.next() { add(row[0], 7, row[1]) }
 
             // Roll up: each leaf's figures count for every unit on its path.

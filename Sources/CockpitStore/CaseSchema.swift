@@ -64,8 +64,9 @@ extension Schema {
 enum CaseIndexes {
     static let all = [
         ("cases_open_by_key", "cases (unit, k_class, k_day)", "WHERE k_class IN (0, 1)"),
-        ("cases_by_completion", "cases (completed_at)", "WHERE completed_at IS NOT NULL"),
-        ("cases_by_latest", "cases (latest_at)", ""),
+        // Covering the figures' read of a window's partial hours (CaseHourly.swift): no row lookups.
+        ("cases_by_completion", "cases (completed_at, k_class, late, unit)", "WHERE completed_at IS NOT NULL"),
+        ("cases_by_latest", "cases (latest_at, abn, stall_day, unit)", ""),
     ]
 
     static func create(_ db: Database) throws {

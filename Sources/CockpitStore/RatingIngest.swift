@@ -8,6 +8,7 @@ final class RatingsConsumer: BatchConsumer {
     static let rectifyWorkingDays = 15
     static let channels = ["hall", "online", "mobile", "phone", "sms"]
     let calendar: WorkCalendar
+    private var rollup = RatingRollup()
 
     init(file: String, source: String, calendar: WorkCalendar) {
         self.calendar = calendar
@@ -30,6 +31,12 @@ final class RatingsConsumer: BatchConsumer {
                 throw FieldError(field: "case", reason: "unknown case '\(caseID)' (ingest its case first)")
             }
             let due = workingDeadline(after: rated, days: Self.rectifyWorkingDays, calendar: calendar)
+            if let old = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT unit, level, rated_at, rectified_at, rectify_due FROM ratings WHERE case_id = ?
+                """), arguments: [caseID]) {
+                rollup.count(RatingFacts(unit: old[0], level: old[1], ratedAt: old[2], rectifiedAt: old[3], rectifyDue: old[4]), sign: -1)
+            }
+            rollup.count(RatingFacts(unit: unit, level: level, ratedAt: rated, rectifiedAt: rectified, rectifyDue: due), sign: 1)
             try db.cachedStatement(sql: """
                 INSERT INTO ratings (case_id, unit, level, channel, rated_at, rectified_at, rectify_due) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(case_id) DO UPDATE SET unit = excluded.unit, level = excluded.level, channel = excluded.channel,
@@ -37,4 +44,6 @@ final class RatingsConsumer: BatchConsumer {
                 """).execute(arguments: [caseID, unit, level, channel, rated, rectified, due])
         }
     }
+
+    override func endBatch(db: Database) throws { try rollup.flush(db) }
 }

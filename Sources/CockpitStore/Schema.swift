@@ -25,6 +25,9 @@ enum Schema {
         registerServices(&m)
         registerCaseAbnormal(&m)
         registerCaseOpenIndex(&m)
+        registerCaseHourly(&m)
+        registerRatingRollup(&m)
+        registerCaseUnitTotals(&m)
         return m
     }
 

@@ -48,9 +48,13 @@ final class RollupConsistencyTests: XCTestCase {
         XCTAssertEqual(cases.count, 25_000)
         XCTAssertGreaterThan(histories.filter { $0.count > 1 }.count, 500, "the sample has repeated pushes")
 
-        for atText in ["2026-11-20T17:00:00+08:00", "2026-10-08T00:00:00+08:00", "2026-10-09T00:00:01+08:00", "2026-09-30T23:59:59+08:00"] {
+        // On the hour, at and around midnight, mid-hour (the hourly roll-ups' partial hours), and a
+        // window whose start falls mid-hour.
+        for (atText, sinceText) in [("2026-11-20T17:00:00+08:00", nil), ("2026-10-08T00:00:00+08:00", nil),
+                                    ("2026-10-09T00:00:01+08:00", nil), ("2026-09-30T23:59:59+08:00", nil),
+                                    ("2026-11-20T10:37:12+08:00", nil), ("2026-11-19T14:15:16+08:00", "2026-11-02T09:30:00+08:00")] {
             let at = LocalTime.parse(atText)!
-            let window = FigureWindow(at: at)
+            let window = FigureWindow(at: at, since: sinceText.flatMap { LocalTime.parse($0) })
             var expected: [String: [Int]] = [:]
             for (c, history) in zip(cases, histories) {
                 let d = rules.deadline(of: c)
