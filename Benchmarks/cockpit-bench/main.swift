@@ -27,11 +27,13 @@ struct Options {
     var work = NSTemporaryDirectory() + "cockpit-bench"
     var serviceDays = 400
     var at = "2026-11-20T16:00:00+08:00"
+    var pageCacheKiB: Int? = nil
 }
 
 let usage = """
     usage: cockpit-bench [--cases 100000,1000000] [--tickets 200000] [--calls 1000000] [--runs 30] [--recount-runs N]
                          [--work DIR] [--service-days 400] [--at 2026-11-20T16:00:00+08:00]
+                         [--page-cache KiB]   (SQLite's page cache of the timed connection; screens use 512)
     """
 
 /// Stops with the usage and a reason (exit 2): a benchmark's bad option is not a crash.
@@ -57,6 +59,7 @@ func parseOptions() -> Options {
         case "--runs": o.runs = max(1, count(v, a))
         case "--recount-runs": o.recountRuns = max(1, count(v, a))
         case "--work": o.work = v
+        case "--page-cache": o.pageCacheKiB = count(v, a)
         case "--service-days": o.serviceDays = count(v, a)
         case "--at":
             guard LocalTime.parse(v) != nil else { usageError("--at '\(v)' is not an ISO 8601 time") }
@@ -163,7 +166,7 @@ var familyLines: [String] = []
 for n in o.cases {
     log("size \(n) cases …")
     let path = try buildStore(cases: n, o: o)
-    let store = try CockpitStore(path: path, mode: .read)
+    let store = try CockpitStore(path: path, mode: .read, pageCacheKiB: o.pageCacheKiB)
     let tree = try store.tree()
     let window = FigureWindow(at: at)
     let caseCount = try store.caseCount()
