@@ -91,9 +91,7 @@ struct DutyLoop {
 
     mutating func run() throws -> Int32 {
         var data = try load()
-        var version = try loader.store.dataVersion()
-        var lastCheck = Date()
-        var minute = Int64(Date().timeIntervalSince1970) / 60
+        var watch = StoreWatch(version: try loader.store.dataVersion(), followsClock: true)
         draw(data)
         while true {
             let sig = terminal.takeSignal()
@@ -108,21 +106,14 @@ struct DutyLoop {
                 case .perform(let command):
                     model.message = perform(command)
                     data = try load()
-                    version = (try? loader.store.dataVersion()) ?? version
+                    watch.saw(try? loader.store.dataVersion())
                     draw(data)
                 case .none: break
                 }
                 continue
             }
-            if Date().timeIntervalSince(lastCheck) >= 1 {
-                lastCheck = Date()
-                let v = (try? loader.store.dataVersion()) ?? version
-                let m = Int64(Date().timeIntervalSince1970) / 60
-                if v != version || m != minute {
-                    version = v
-                    minute = m
-                    if let fresh = try? load() { data = fresh; draw(data) }
-                }
+            if watch.poll({ try? loader.store.dataVersion() }) == true {
+                if let fresh = try? load() { data = fresh; draw(data) }
             }
         }
     }

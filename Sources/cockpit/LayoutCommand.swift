@@ -108,32 +108,15 @@ struct LayoutCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @OptionGroup var unit: UnitOption
         @OptionGroup var layouts: LayoutsOption
-
-        @Option(help: "Screen size as WIDTHxHEIGHT.")
-        var size: String = "120x40"
-
-        @Option(help: "Language: zh or en.")
-        var lang: String = "zh"
-
-        @Flag(help: "ASCII lines instead of Unicode box drawing.")
-        var ascii = false
+        @OptionGroup var text: SnapshotText
 
         func run() throws {
-            let (w, h) = try parseSize(size)
-            guard let language = Strings.Language(rawValue: lang) else { throw ValidationError("--lang must be zh or en") }
             let catalog = layouts.catalog()
             guard catalog[name] != nil else {
                 fail("no layout '\(name)'" + (Nearest.name(name, in: catalog.names).map { "; did you mean '\($0)'?" } ?? "")
                      + " (layouts: \(catalog.names.joined(separator: ", ")))")
             }
-            let cockpitStore = try store.openStore(quiet: true)
-            let tree = try cockpitStore.tree()
-            let u = unit.resolve(in: tree)
-            let options = RenderOptions(strings: Strings(language), ascii: ascii)
-            let data = try ScreenLoader(store: cockpitStore, tree: tree, strings: options.strings, layouts: catalog).load(unitID: u.id, window: try store.window())
-            var model = CockpitModel(unitID: u.id)
-            model.layoutName = name
-            print(CockpitScreen(options: options, layouts: catalog).render(model: model, data: data, width: w, height: h).text)
+            try text.print(store: store, unit: unit, catalog: catalog, layoutName: name)
         }
     }
 }

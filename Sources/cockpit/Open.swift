@@ -87,9 +87,7 @@ struct LiveScreen {
     /// Returns the signal that ended it (0 for q).
     mutating func run() throws -> Int32 {
         var data = try loader.load(unitID: model.unitID, window: window())
-        var version = try loader.store.dataVersion()
-        var lastCheck = Date()
-        var minute = Int64(Date().timeIntervalSince1970) / 60
+        var watch = StoreWatch(version: try loader.store.dataVersion(), followsClock: fixedAt == nil)
         var highlightUntil: Date? = nil
         draw(data)
         // Start-up (layouts parsed, first figures) leaves freed heap behind; hand it back so a
@@ -116,13 +114,8 @@ struct LiveScreen {
                 continue
             }
             // Idle: is there new data, or a new minute (lights change with the clock)?
-            if Date().timeIntervalSince(lastCheck) >= 1 {
-                lastCheck = Date()
-                let v = (try? loader.store.dataVersion()) ?? version
-                let m = Int64(Date().timeIntervalSince1970) / 60
-                if v != version || (fixedAt == nil && m != minute) {
-                    version = v
-                    minute = m
+            if let due = watch.poll({ try? loader.store.dataVersion() }) {
+                if due {
                     if var fresh = try? loader.load(unitID: model.unitID, window: window()) {
                         // Figures that moved are drawn highlighted for a few seconds.
                         // A second commit right after the first (history, alerts) changes nothing
