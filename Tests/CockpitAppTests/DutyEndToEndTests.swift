@@ -17,7 +17,7 @@ final class DutyEndToEndTests: XCTestCase {
     }
 
     override func tearDown() {
-        _ = run(["/usr/bin/tmux", "-L", socket, "kill-server"])
+        tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: dir)
     }
 
@@ -30,17 +30,13 @@ final class DutyEndToEndTests: XCTestCase {
         return (r.status, r.output)
     }
 
-    func tmux(_ args: [String]) { run(["/usr/bin/tmux", "-L", socket, "-u"] + args) }
-    func screen() -> String { run(["/usr/bin/tmux", "-L", socket, "-u", "capture-pane", "-p", "-t", "duty"]).1 }
+    @discardableResult
+    func tmux(_ args: [String]) -> String { Spawn.tmux(socket: socket, dir: dir, args) }
+    func screen() -> String { tmux(["capture-pane", "-p", "-t", "duty"]) }
 
     @discardableResult
     func waitFor(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var s = screen()
-        while !condition(s), Date() < deadline {
-            usleep(100_000)
-            s = screen()
-        }
+        let s = Spawn.poll(timeout: timeout, screen, until: condition)
         XCTAssertTrue(condition(s), "timed out waiting for \(what); screen:\n\(s)")
         return s
     }
@@ -94,7 +90,7 @@ final class DutyEndToEndTests: XCTestCase {
                   "env -u NO_COLOR LANG=C.UTF-8 TERM=xterm-256color sh -c '\(cmd)'; sleep 120"])
             let s = waitFor("the duty screen") { $0.contains("告警 (42)") }
             XCTAssertEqual(s.contains("［静音］"), muted)
-            let flag = { self.run(["/usr/bin/tmux", "-L", self.socket, "display", "-p", "-t", "duty", "#{window_bell_flag}"]).1
+            let flag = { self.tmux(["display", "-p", "-t", "duty", "#{window_bell_flag}"])
                 .trimmingCharacters(in: .whitespacesAndNewlines) }
             usleep(300_000)
             XCTAssertEqual(flag(), "0", "no bell for the alerts already open")

@@ -51,17 +51,14 @@ final class SSHWallTests: XCTestCase {
         } == 0
     }
 
-    func tmux(_ args: [String]) -> String {
-        Spawn.run(["/usr/bin/tmux", "-L", socket, "-u"] + args, outPath: dir + "/tmux-out").output
-    }
+    @discardableResult
+    func tmux(_ args: [String]) -> String { Spawn.tmux(socket: socket, dir: dir, args) }
 
     func screen() -> String { tmux(["capture-pane", "-p", "-t", "wall"]) }
 
     @discardableResult
     func waitFor(_ what: String, timeout: Double = 30, _ condition: (String) -> Bool) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var s = screen()
-        while !condition(s), Date() < deadline { usleep(200_000); s = screen() }
+        let s = Spawn.poll(timeout: timeout, interval: 200_000, screen, until: condition)
         XCTAssertTrue(condition(s), "timed out waiting for \(what); screen:\n\(s)\nsshd log:\n"
                       + ((try? String(contentsOfFile: dir + "/sshd.log", encoding: .utf8)) ?? ""))
         return s

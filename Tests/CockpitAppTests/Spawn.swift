@@ -38,6 +38,26 @@ enum Spawn {
         return (code, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }
 
+    /// Runs tmux on a test's own server (`-L socket`, so tests never touch each other's or a
+    /// person's sessions) and returns what it printed.
+    @discardableResult
+    static func tmux(socket: String, dir: String, _ args: [String]) -> String {
+        run(["/usr/bin/tmux", "-L", socket, "-u"] + args, outPath: dir + "/tmux-out").output
+    }
+
+    /// Looks at `screen` every `interval` until `condition` holds or `timeout` seconds pass, and
+    /// returns the last screen (the caller asserts, with what it knows about the failure).
+    static func poll(timeout: Double, interval: useconds_t = 100_000, _ screen: () -> String,
+                     until condition: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var s = screen()
+        while !condition(s), Date() < deadline {
+            usleep(interval)
+            s = screen()
+        }
+        return s
+    }
+
     /// End-to-end tests need real tools: skipped where they are missing, failed in CI (`.ci/run`
     /// installs them and sets CI).
     static func require(_ tools: [String]) throws {

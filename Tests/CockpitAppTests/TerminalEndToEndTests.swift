@@ -21,21 +21,14 @@ final class TerminalEndToEndTests: XCTestCase {
 
     /// Runs tmux on the test's own server and returns what it printed.
     @discardableResult
-    func tmux(_ args: [String]) -> String {
-        Spawn.run(["/usr/bin/tmux", "-L", socket, "-u"] + args, outPath: dir + "/tmux-out").output
-    }
+    func tmux(_ args: [String]) -> String { Spawn.tmux(socket: socket, dir: dir, args) }
 
     func screen() -> String { tmux(["capture-pane", "-p", "-t", "e2e"]) }
 
     /// Waits until the screen satisfies `condition`, up to `timeout` seconds.
     @discardableResult
     func waitFor(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var s = screen()
-        while !condition(s), Date() < deadline {
-            usleep(100_000)
-            s = screen()
-        }
+        let s = Spawn.poll(timeout: timeout, screen, until: condition)
         XCTAssertTrue(condition(s), "timed out waiting for \(what); screen:\n\(s)")
         return s
     }
