@@ -73,6 +73,16 @@ struct CaseHourly {
 
     static let notOpen = Int32.max
 
+    var isEmpty: Bool { done.isEmpty && latest.isEmpty && flagged.isEmpty && totals.isEmpty }
+
+    /// Adds `other`'s deltas to these.
+    mutating func merge(_ other: CaseHourly) {
+        for (k, d) in other.done { let m = done[k] ?? (0, 0); done[k] = (m.n + d.n, m.late + d.late) }
+        for (k, n) in other.latest { latest[k, default: 0] += n }
+        for (k, n) in other.flagged { flagged[k, default: 0] += n }
+        for (k, d) in other.totals { var m = totals[k] ?? [0, 0, 0]; for i in 0..<3 { m[i] += d[i] }; totals[k] = m }
+    }
+
     mutating func count(unit: Int, caseClass: Int, completedAt: Int64?, late: Bool, errors: Int, flags: Int,
                         stallDay: Int32?, latestAt: Int64, sign: Int) {
         if caseClass == Schema.CaseClass.completed.rawValue, let c = completedAt {
@@ -101,23 +111,27 @@ struct CaseHourly {
             sqlite3_reset(st)
             guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         }
-        // In key order: the B-tree is written page after page instead of at random.
-        for (k, d) in done.sorted(by: { ($0.key.hour, $0.key.unit) < ($1.key.hour, $1.key.unit) }) where d.n != 0 || d.late != 0 {
+        // In key order: the B-tree is written page after page instead of at random. The upserts
+        // are prepared once per flush (a bulk load writes ~730k hour keys at its end).
+        let rank = units.rank
+        let upsertDone = try db.cachedStatement(sql: """
+            INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
+            ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
+            """).sqliteStatement
+        for (k, d) in done.sorted(by: { ($0.key.hour, rank[$0.key.unit]) < ($1.key.hour, rank[$1.key.unit]) }) where d.n != 0 || d.late != 0 {
             let bindKey = { (st: OpaquePointer) in sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]) }
-            try run("""
-                INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
-                ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
-                """) { st in bindKey(st); sqlite3_bind_int64(st, 3, Int64(d.n)); sqlite3_bind_int64(st, 4, Int64(d.late)) }
+            try CaseCounts.run(upsertDone, db) { st in bindKey(st); sqlite3_bind_int64(st, 3, Int64(d.n)); sqlite3_bind_int64(st, 4, Int64(d.late)) }
             if d.n < 0 { try run("DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0", bindKey) }
         }
-        for (k, n) in latest.sorted(by: { ($0.key.hour, $0.key.unit, $0.key.stallDay) < ($1.key.hour, $1.key.unit, $1.key.stallDay) }) where n != 0 {
+        let upsertLatest = try db.cachedStatement(sql: """
+            INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
+            ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
+            """).sqliteStatement
+        for (k, n) in latest.sorted(by: { ($0.key.hour, rank[$0.key.unit], $0.key.stallDay) < ($1.key.hour, rank[$1.key.unit], $1.key.stallDay) }) where n != 0 {
             let bindKey = { (st: OpaquePointer) in
                 sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]); sqlite3_bind_int64(st, 3, Int64(k.stallDay))
             }
-            try run("""
-                INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
-                ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
-                """) { st in bindKey(st); sqlite3_bind_int64(st, 4, Int64(n)) }
+            try CaseCounts.run(upsertLatest, db) { st in bindKey(st); sqlite3_bind_int64(st, 4, Int64(n)) }
             if n < 0 { try run("DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0", bindKey) }
         }
         for (unit, n) in flagged where n != 0 {

@@ -62,6 +62,9 @@ struct UnitTable {
     /// Each id's bytes, allocated once and never freed (a tree has a few hundred units): they
     /// are bound to statements without a copy.
     let bytes: [UnsafeBufferPointer<UInt8>]
+    /// Each unit's place in the ids' byte order (SQLite's BINARY collation): roll-up keys are
+    /// written in the tables' key order without comparing strings.
+    let rank: [Int]
     private var byHash: [UInt64: [Int]] = [:]
     private let idBytes: [[UInt8]]
 
@@ -74,6 +77,9 @@ struct UnitTable {
             return UnsafeBufferPointer(rebasing: p[0..<b.count])
         }
         for (i, b) in idBytes.enumerated() { byHash[Self.hash(b.withUnsafeBufferPointer { $0 }), default: []].append(i) }
+        var rank = [Int](repeating: 0, count: ids.count)
+        for (place, i) in idBytes.indices.sorted(by: { [idBytes] in idBytes[$0].lexicographicallyPrecedes(idBytes[$1]) }).enumerated() { rank[i] = place }
+        self.rank = rank
     }
 
     @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -99,24 +105,12 @@ final class CasesConsumer: BatchConsumer {
     let rules: CaseRules
     let units: UnitTable
 
-    /// Roll-up keys with the unit as its index in `units`.
-    private struct RollupKey: Hashable { var unit: Int; var caseClass: Int; var day: Int32 }
-    private struct RollupDelta {
-        var n = 0, late = 0, outside = 0
-        mutating func add(n: Int, late: Int, outside: Int) { self.n += n; self.late += late; self.outside += outside }
-    }
-    private struct AbnormalKey: Hashable { var unit: Int; var err: Bool; var flag: Bool; var stallDay: Int32; var latestDay: Int32 }
-    private var deltas: [RollupKey: RollupDelta] = [:]
-    private var abnormalDeltas: [AbnormalKey: Int] = [:]
-    private var hourly = CaseHourly()
+    /// What the batch adds to and takes from the roll-ups, written in `endBatch`.
+    var counts = CaseCounts()
 
     private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
-    private var rollupUpsert: Statement?
-    private var rollupDelete: Statement?
-    private var abnormalUpsert: Statement?
-    private var abnormalDelete: Statement?
     private var columns: [Int] = []
     private var pushedAtColumn = -1
     private let sourceBytes: UnsafeMutableBufferPointer<UInt8>
@@ -253,7 +247,9 @@ final class CasesConsumer: BatchConsumer {
 
     /// Stores a prepared record: most rows are new, a plain insert. Only when the id is already
     /// stored (a later push) does the slow path look at the history.
-    func store(_ c: Prepared, line: Int, db: Database) throws -> Rejection? {
+    /// `precounted`: the case is already counted as new (a bulk load's parser did): nothing to
+    /// count when it is, and that count is taken back when the id turns out to be stored.
+    func store(_ c: Prepared, line: Int, db: Database, precounted: Bool = false) throws -> Rejection? {
         let (id, unit, department, itemCode, itemName) = (c.id, c.unit, c.department, c.itemCode, c.itemName)
         let (facts, keys, masks, timeKeys, pushedAt) = (c.facts, c.keys, c.masks, c.timeKeys, c.pushedAt)
         let ins = try prepared(&insert, db, Self.insertSQL)
@@ -262,11 +258,12 @@ final class CasesConsumer: BatchConsumer {
         let rc = sqlite3_step(ins)
         sqlite3_reset(ins)
         if rc & 0xFF == SQLITE_CONSTRAINT { // extended codes are on: SQLITE_CONSTRAINT_PRIMARYKEY
+            if precounted { count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: -1) }
             return try laterPush(id: id.string, unit: unit, department: department, itemCode: itemCode, itemName: itemName,
                                  facts: facts, keys: keys, pushedAt: pushedAt, line: line, db: db)
         }
         guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
-        count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: 1)
+        if !precounted { count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: 1) }
         return nil
     }
 
@@ -279,19 +276,7 @@ final class CasesConsumer: BatchConsumer {
     }
 
     private func count(unit: Int, keys: DerivedKeys, completedAt: Int64?, masks: (errors: Int, flags: Int), timeKeys: CaseAbnormal.TimeKeys, sign: Int) {
-        hourly.count(unit: unit, caseClass: keys.caseClass.rawValue, completedAt: completedAt, late: keys.late, errors: masks.errors,
-                     flags: masks.flags, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt, sign: sign)
-        let key = RollupKey(unit: unit, caseClass: keys.caseClass.rawValue, day: keys.day)
-        let late = keys.late ? sign : 0, outside = keys.deadline.outsideCalendar ? sign : 0
-        deltas[key, default: .init()].add(n: sign, late: late, outside: outside)
-        abnormalDeltas[Self.abnormalKey(unit: unit, masks: masks, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt), default: 0] += sign
-    }
-
-    private static func abnormalKey(unit: Int, masks: (errors: Int, flags: Int), stallDay: Int32?, latestAt: Int64) -> AbnormalKey {
-        // A static error counts whatever the moment: its days would only spread the roll-up.
-        masks.errors != 0
-            ? AbnormalKey(unit: unit, err: true, flag: masks.flags != 0, stallDay: 0, latestDay: 0)
-            : AbnormalKey(unit: unit, err: false, flag: masks.flags != 0, stallDay: stallDay ?? .max, latestDay: LocalTime.day(of: latestAt))
+        counts.count(unit: unit, keys: keys, completedAt: completedAt, masks: masks, timeKeys: timeKeys, sign: sign)
     }
 
     /// Channel and status names as bytes that live as long as the program: bound without a copy,
@@ -350,31 +335,54 @@ final class CasesConsumer: BatchConsumer {
         sqlite3_bind_int64(st, 23, Int64(masks.flags))
     }
 
+    /// A case row as `laterPush` needs it, read by column position with the raw C API (GRDB's
+    /// rows look columns up by name, and this path runs for every later push of a bulk load).
+    private struct StoredCase {
+        var unitID: String, department: String, itemCode: String, itemName: String, channel: String
+        var acceptedAt: Int64, promisedDays: Int, status: String, completedAt: Int64?, suspensions: String
+        var kClass: Int, kDay: Int32, late: Int, outside: Int, source: String, line: Int
+        var pushedAt: Int64, latestAt: Int64, stallDay: Int32?, abn: Int, flags: Int
+    }
+
+    private func storedCase(id: String, db: Database) throws -> StoredCase? {
+        let st = try prepared(&selectOld, db, """
+            SELECT unit, department, item_code, item_name, channel, accepted_at, promised_days, status, completed_at, suspensions,
+                   k_class, k_day, late, outside_calendar, source, line, pushed_at, latest_at, stall_day, abn, flags
+            FROM cases WHERE id = ?
+            """)
+        defer { sqlite3_reset(st) }
+        bindText(st, 1, id)
+        let rc = sqlite3_step(st)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw sqliteError(rc, db) }
+        func text(_ i: Int32) -> String { sqlite3_column_text(st, i).map { String(cString: $0) } ?? "" }
+        func int(_ i: Int32) -> Int64 { sqlite3_column_int64(st, i) }
+        func optional(_ i: Int32) -> Int64? { sqlite3_column_type(st, i) == SQLITE_NULL ? nil : int(i) }
+        return StoredCase(unitID: text(0), department: text(1), itemCode: text(2), itemName: text(3), channel: text(4),
+                          acceptedAt: int(5), promisedDays: Int(int(6)), status: text(7), completedAt: optional(8), suspensions: text(9),
+                          kClass: Int(int(10)), kDay: Int32(int(11)), late: Int(int(12)), outside: Int(int(13)), source: text(14),
+                          line: Int(int(15)), pushedAt: int(16), latestAt: int(17), stallDay: optional(18).map { Int32($0) },
+                          abn: Int(int(19)), flags: Int(int(20)))
+    }
+
     /// A push of an id already stored. The same push again (same push time and content) changes nothing. Else
     /// the push joins the history (the first push is copied there from the case row when needed),
     /// the later push in push time becomes the case, and the rules are judged on the whole history.
     private func laterPush(id: String, unit: Int, department: UnsafeBufferPointer<UInt8>, itemCode: UnsafeBufferPointer<UInt8>,
                            itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts, keys: DerivedKeys, pushedAt: Int64,
                            line: Int, db: Database) throws -> Rejection? {
-        guard let old = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT unit, department, channel, accepted_at, promised_days, status, completed_at, suspensions, k_class, k_day,
-                   late, outside_calendar, source, line, pushed_at, latest_at, stall_day, abn, flags
-            FROM cases WHERE id = ?
-            """), arguments: [id]) else { throw StoreError("case \(id) vanished during ingest") }
-        let oldPushedAt: Int64 = old["pushed_at"]
-        let departmentText = department.string
+        guard let old = try storedCase(id: id, db: db) else { throw StoreError("case \(id) vanished during ingest") }
+        let departmentText = department.string, itemCodeText = itemCode.string, itemNameText = itemName.string
         let suspensionsText = facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions)
-        let content: StatementArguments = [id, pushedAt, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string,
-                                           itemName.string, facts.channel.rawValue, facts.acceptedAt, facts.promisedDays,
-                                           facts.completedAt, suspensionsText]
-        let same = """
-            id = ? AND pushed_at = ? AND status = ? AND unit = ? AND department = ? AND item_code = ? AND item_name = ?
-            AND channel = ? AND accepted_at = ? AND promised_days = ? AND completed_at IS ? AND suspensions = ?
-            """
         var history = try CockpitStore.pushes(of: id, db: db)
         if history.isEmpty {
             // The same push again (same push time, same content) changes nothing.
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE \(same))"), arguments: content) == true { return nil }
+            if old.pushedAt == pushedAt && old.status == facts.status.rawValue && old.unitID == units.ids[unit]
+                && old.department == departmentText && old.itemCode == itemCodeText && old.itemName == itemNameText
+                && old.channel == facts.channel.rawValue && old.acceptedAt == facts.acceptedAt && old.promisedDays == facts.promisedDays
+                && old.completedAt == facts.completedAt && old.suspensions == suspensionsText {
+                return nil
+            }
             // The first push lived in the case row only: copy it into the history now.
             try db.cachedStatement(sql: """
                 INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
@@ -382,8 +390,14 @@ final class CasesConsumer: BatchConsumer {
                 SELECT id, pushed_at, 0, status, unit, department, item_code, item_name, channel, accepted_at,
                        promised_days, completed_at, suspensions, source, line FROM cases WHERE id = ?
                 """).execute(arguments: [id])
-            history = try CockpitStore.pushes(of: id, db: db)
-        } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM case_pushes WHERE \(same))"), arguments: content) == true {
+            history = [CasePush(pushedAt: old.pushedAt, status: ServiceCase.Status(rawValue: old.status) ?? .accepted, unit: old.unitID,
+                                department: old.department, source: old.source, line: old.line)]
+        } else if try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM case_pushes WHERE id = ? AND pushed_at = ? AND status = ? AND unit = ? AND department = ?
+                AND item_code = ? AND item_name = ? AND channel = ? AND accepted_at = ? AND promised_days = ? AND completed_at IS ?
+                AND suspensions = ?)
+            """), arguments: [id, pushedAt, facts.status.rawValue, units.ids[unit], departmentText, itemCodeText, itemNameText,
+                              facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText]) == true {
             return nil
         }
         // Another push with the same push time (e.g. two pushes dated by the fallback): kept after it.
@@ -392,26 +406,18 @@ final class CasesConsumer: BatchConsumer {
             INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
                                      promised_days, completed_at, suspensions, source, line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCode.string, itemName.string,
+            """).execute(arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCodeText, itemNameText,
                              facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText, source, line])
         history.append(CasePush(pushedAt: pushedAt, status: facts.status, unit: units.ids[unit], department: departmentText,
                                 source: source, line: line))
         history = CaseAbnormal.ordered(history)
 
         // Stop counting the case where it counted.
-        let oldUnitID: String = old["unit"]
-        guard let oldUnit = units.index(of: oldUnitID) else { throw StoreError("case \(id): stored unit '\(oldUnitID)' is not in the tree") }
-        let oldKey = RollupKey(unit: oldUnit, caseClass: old["k_class"], day: Int32(old["k_day"] as Int))
-        deltas[oldKey, default: .init()].n -= 1
-        deltas[oldKey, default: .init()].late -= old["late"] as Int
-        deltas[oldKey, default: .init()].outside -= old["outside_calendar"] as Int
-        let oldStall: Int? = old["stall_day"]
-        abnormalDeltas[Self.abnormalKey(unit: oldUnit, masks: (old["abn"], old["flags"]), stallDay: oldStall.map { Int32($0) },
-                                        latestAt: old["latest_at"]), default: 0] -= 1
-        hourly.count(unit: oldUnit, caseClass: old["k_class"], completedAt: old["completed_at"], late: old["late"] != 0, errors: old["abn"],
-                     flags: old["flags"], stallDay: oldStall.map { Int32($0) }, latestAt: old["latest_at"], sign: -1)
+        guard let oldUnit = units.index(of: old.unitID) else { throw StoreError("case \(id): stored unit '\(old.unitID)' is not in the tree") }
+        counts.count(unit: oldUnit, caseClass: old.kClass, day: old.kDay, late: old.late, outside: old.outside, completedAt: old.completedAt,
+                     errors: old.abn, flags: old.flags, stallDay: old.stallDay, latestAt: old.latestAt, sign: -1)
 
-        if pushedAt >= oldPushedAt {
+        if pushedAt >= old.pushedAt {
             // The new push is the latest (on a tie, the later to arrive): it becomes the case.
             let masks = CaseAbnormal.staticMasks(facts, history: history, calendar: rules.calendar)
             let timeKeys = CaseAbnormal.timeKeys(facts, history: history, pushedAt: pushedAt, calendar: rules.calendar)
@@ -436,84 +442,23 @@ final class CasesConsumer: BatchConsumer {
             count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: 1)
         } else {
             // An older push came late: the case stays as it is, only its history (and findings) change.
-            let current = CaseFacts(status: ServiceCase.Status(rawValue: old["status"]) ?? .accepted,
-                                    channel: ServiceCase.Channel(rawValue: old["channel"]) ?? .hall,
-                                    acceptedAt: old["accepted_at"], promisedDays: old["promised_days"], completedAt: old["completed_at"],
-                                    suspensions: (try? ServiceCase.Suspension.parseList(old["suspensions"]).get()) ?? [])
+            let current = CaseFacts(status: ServiceCase.Status(rawValue: old.status) ?? .accepted,
+                                    channel: ServiceCase.Channel(rawValue: old.channel) ?? .hall,
+                                    acceptedAt: old.acceptedAt, promisedDays: old.promisedDays, completedAt: old.completedAt,
+                                    suspensions: (try? ServiceCase.Suspension.parseList(old.suspensions).get()) ?? [])
             let masks = CaseAbnormal.staticMasks(current, history: history, calendar: rules.calendar)
-            let timeKeys = CaseAbnormal.timeKeys(current, history: history, pushedAt: oldPushedAt, calendar: rules.calendar)
+            let timeKeys = CaseAbnormal.timeKeys(current, history: history, pushedAt: old.pushedAt, calendar: rules.calendar)
             try db.cachedStatement(sql: "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?").execute(
                            arguments: [timeKeys.latestAt, timeKeys.stallDay.map { Int($0) }, masks.errors, masks.flags, id])
-            deltas[oldKey, default: .init()].n += 1
-            deltas[oldKey, default: .init()].late += old["late"] as Int
-            deltas[oldKey, default: .init()].outside += old["outside_calendar"] as Int
-            abnormalDeltas[Self.abnormalKey(unit: oldUnit, masks: masks, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt), default: 0] += 1
-            hourly.count(unit: oldUnit, caseClass: old["k_class"], completedAt: old["completed_at"], late: old["late"] != 0, errors: masks.errors,
-                         flags: masks.flags, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt, sign: 1)
+            counts.count(unit: oldUnit, caseClass: old.kClass, day: old.kDay, late: old.late, outside: old.outside, completedAt: old.completedAt,
+                         errors: masks.errors, flags: masks.flags, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt, sign: 1)
         }
         return nil
     }
 
-    /// Writes the batch's roll-up deltas, bound with the raw C API. Only a key whose count went
-    /// down (or stayed 0) can have emptied: those are deleted one by one when empty, rather than
-    /// scanning both roll-ups after every batch (they grow to ~70k rows each on 1M cases).
+    /// Writes the batch's roll-up deltas (`CaseCounts.flush`).
     override func endBatch(db: Database) throws {
-        let up = try prepared(&rollupUpsert, db, """
-            INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(unit, k_class, k_day) DO UPDATE SET n = n + excluded.n, late = late + excluded.late,
-                outside_calendar = outside_calendar + excluded.outside_calendar
-            """)
-        var emptied: [RollupKey] = []
-        for (k, d) in deltas where d.n != 0 || d.late != 0 || d.outside != 0 {
-            bindStatic(up, 1, units.bytes[k.unit])
-            sqlite3_bind_int64(up, 2, Int64(k.caseClass))
-            sqlite3_bind_int64(up, 3, Int64(k.day))
-            sqlite3_bind_int64(up, 4, Int64(d.n))
-            sqlite3_bind_int64(up, 5, Int64(d.late))
-            sqlite3_bind_int64(up, 6, Int64(d.outside))
-            try step(up, db)
-            if d.n <= 0 { emptied.append(k) }
-        }
-        if !emptied.isEmpty {
-            let del = try prepared(&rollupDelete, db, "DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0")
-            for k in emptied {
-                bindStatic(del, 1, units.bytes[k.unit])
-                sqlite3_bind_int64(del, 2, Int64(k.caseClass))
-                sqlite3_bind_int64(del, 3, Int64(k.day))
-                try step(del, db)
-            }
-        }
-        deltas.removeAll(keepingCapacity: true)
-
-        let abn = try prepared(&abnormalUpsert, db, """
-            INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
-            """)
-        var abnormalEmptied: [AbnormalKey] = []
-        func bindKey(_ st: OpaquePointer, _ k: AbnormalKey) {
-            bindStatic(st, 1, units.bytes[k.unit])
-            sqlite3_bind_int64(st, 2, k.err ? 1 : 0)
-            sqlite3_bind_int64(st, 3, k.flag ? 1 : 0)
-            sqlite3_bind_int64(st, 4, Int64(k.stallDay))
-            sqlite3_bind_int64(st, 5, Int64(k.latestDay))
-        }
-        for (k, n) in abnormalDeltas where n != 0 {
-            bindKey(abn, k)
-            sqlite3_bind_int64(abn, 6, Int64(n))
-            try step(abn, db)
-            if n < 0 { abnormalEmptied.append(k) }
-        }
-        if !abnormalEmptied.isEmpty {
-            let del = try prepared(&abnormalDelete, db, """
-                DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0
-                """)
-            for k in abnormalEmptied {
-                bindKey(del, k)
-                try step(del, db)
-            }
-        }
-        abnormalDeltas.removeAll(keepingCapacity: true)
-        try hourly.flush(db, units: units)
+        try counts.flush(db, units: units)
     }
 
     private func step(_ st: OpaquePointer, _ db: Database) throws {
@@ -597,17 +542,29 @@ struct DerivedKeys {
 extension CockpitStore {
     /// The stored pushes of a case pushed more than once (empty for a case pushed once).
     static func pushes(of id: String, db: Database) throws -> [CasePush] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT pushed_at, status, unit, department, source, line FROM case_pushes WHERE id = ? ORDER BY pushed_at, seq"),
-                         arguments: [id]).map {
-            CasePush(pushedAt: $0["pushed_at"], status: ServiceCase.Status(rawValue: $0["status"]) ?? .accepted,
-                     unit: $0["unit"], department: $0["department"], source: $0["source"], line: $0["line"])
+        // By column position with the raw C API: a bulk load asks this for every later push.
+        let st = try db.cachedStatement(sql: "SELECT pushed_at, status, unit, department, source, line FROM case_pushes WHERE id = ? ORDER BY pushed_at, seq").sqliteStatement
+        defer { sqlite3_reset(st) }
+        bindText(st, 1, id)
+        var pushes: [CasePush] = []
+        while true {
+            let rc = sqlite3_step(st)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw sqliteError(rc, db) }
+            func text(_ i: Int32) -> String { sqlite3_column_text(st, i).map { String(cString: $0) } ?? "" }
+            pushes.append(CasePush(pushedAt: sqlite3_column_int64(st, 0), status: ServiceCase.Status(rawValue: text(1)) ?? .accepted,
+                                   unit: text(2), department: text(3), source: text(4), line: Int(sqlite3_column_int64(st, 5))))
         }
+        return pushes
     }
 
     /// Recomputes every stored case's derived keys (deadline, lights, abnormal keys) from its
     /// fields, its history and the calendar, then both roll-ups: after a calendar changes, and
     /// once when the abnormal columns were added to an existing store.
     static func recomputeCaseKeys(_ db: Database) throws {
+        if let m = try CaseRollupsPending.marker(db), m.isLive {
+            throw StoreError("a bulk load of cases (\(m.source), process \(m.pid)) is writing this store: change the calendar when it ends")
+        }
         let rules = CaseRules(calendar: try loadCalendar(db))
         var histories: [String: [CasePush]] = [:]
         let pushRows = try Row.fetchCursor(db, sql: "SELECT id, pushed_at, status, unit, department, source, line FROM case_pushes ORDER BY id, pushed_at, seq")
@@ -638,6 +595,7 @@ extension CockpitStore {
         }
         for args in updates { try update.execute(arguments: args) }
         try rebuildRollup(db)
+        try CaseRollupsPending.end(db) // rebuilt from `cases`: nothing pending any more
     }
 
     static func rebuildRollup(_ db: Database) throws {

@@ -82,6 +82,11 @@ final class CaseParsing: @unchecked Sendable {
     private let reader: CSVReader
     private let consumer: CasesConsumer
     private let headerCount: Int
+    private let recordsPerBatch: Int
+    /// When counting (a bulk load), every good record counted once (+1), as if it were a new case:
+    /// read by the writer after the last batch. The writer takes back what it did not store new.
+    private let counting: Bool
+    private(set) var counts = CaseCounts()
     private let cond = NSCondition()
     private var queue: [ParsedBatch] = []
     private var finished = false
@@ -90,10 +95,22 @@ final class CaseParsing: @unchecked Sendable {
     private var running = false
     private let done = DispatchSemaphore(value: 0)
 
-    init(reader: CSVReader, consumer: CasesConsumer, headerCount: Int) {
+    init(reader: CSVReader, consumer: CasesConsumer, headerCount: Int, batchRecords: Int = CaseParsing.batchRecords, counting: Bool = false) {
         self.reader = reader
         self.consumer = consumer
         self.headerCount = headerCount
+        self.recordsPerBatch = max(1, min(batchRecords, Self.batchRecords))
+        self.counting = counting
+    }
+
+    /// What the parser counted, once it has ended (`next()` returned nil).
+    func takeCounts() -> CaseCounts {
+        cond.lock()
+        defer { cond.unlock() }
+        precondition(finished, "the parser's counts are read after its last batch")
+        let c = counts
+        counts = CaseCounts()
+        return c
     }
 
     func start() {
@@ -118,11 +135,15 @@ final class CaseParsing: @unchecked Sendable {
                     batch.add(rec, rejected: Rejection(field: nil, reason: "expected \(headerCount) fields, found \(rec.count)"))
                 } else {
                     switch consumer.prepare(record: rec) {
-                    case .ok(let p): batch.add(rec, p)
+                    case .ok(let p):
+                        batch.add(rec, p)
+                        if counting {
+                            counts.count(unit: p.unit, keys: p.keys, completedAt: p.facts.completedAt, masks: p.masks, timeKeys: p.timeKeys, sign: 1)
+                        }
                     case .rejected(let r): batch.add(rec, rejected: r)
                     }
                 }
-                if batch.items.count >= Self.batchRecords {
+                if batch.items.count >= recordsPerBatch {
                     guard put(batch) else { return false }
                     batch = ParsedBatch()
                 }

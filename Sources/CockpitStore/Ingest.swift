@@ -150,6 +150,7 @@ extension CockpitStore {
         case .units: return UnitsConsumer(file: file, source: source)
         case .calendar: return CalendarConsumer(file: file, source: source)
         case .cases:
+            try settleCaseRollups()
             let tree = try? self.tree()
             let calendar = try self.calendar()
             guard let tree else { throw IngestFileError(description: "\(file): the store has no units yet: ingest --kind units first") }

@@ -167,7 +167,8 @@ extension CockpitStore {
     /// once it has not succeeded within its expected interval (an engine that stopped goes stale too).
     public func sourceStatuses(now: Int64) throws -> [SourceStatus] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
+            try Self.pendingRollupStatus(db).map { [$0] } ?? []
+            + Row.fetchAll(db, sql: """
                 SELECT name, kind, last_success, last_error, last_error_at, records_in, rejected, expected_interval,
                        stale_since, registered_at, caught_up_at FROM sources ORDER BY name
                 """).map { row in

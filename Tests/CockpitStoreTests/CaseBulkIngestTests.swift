@@ -60,6 +60,10 @@ final class CaseBulkIngestTests: XCTestCase {
                 ("case_pushes", "SELECT * FROM case_pushes ORDER BY id, pushed_at, seq"),
                 ("case_rollup", "SELECT * FROM case_rollup ORDER BY unit, k_class, k_day"),
                 ("case_abnormal_rollup", "SELECT * FROM case_abnormal_rollup ORDER BY 1, 2, 3, 4, 5"),
+                ("case_done_hour", "SELECT * FROM case_done_hour ORDER BY hour, unit"),
+                ("case_latest_hour", "SELECT * FROM case_latest_hour ORDER BY hour, unit, stall_day"),
+                ("case_flagged", "SELECT * FROM case_flagged ORDER BY unit"),
+                ("case_unit_totals", "SELECT * FROM case_unit_totals ORDER BY unit"),
                 ("rejects", "SELECT source, kind, line, field, reason, raw, at FROM rejects ORDER BY source, line"),
             ] {
                 out[name] = try Row.fetchAll(db, sql: sql).map { $0.description }
@@ -128,6 +132,51 @@ final class CaseBulkIngestTests: XCTestCase {
         let again = try bulk.store.ingest(kind: .cases, file: path, source: path, batchSize: 2_500, now: now)
         XCTAssertEqual(again.rejected, fast.rejected)
         XCTAssertEqual(try dump(bulk.store), a)
+    }
+
+    /// A bulk load writes the case roll-ups once, at its end. One killed before (its marker left
+    /// by a process that is gone) shows as a stale source and is settled by the next cases ingest;
+    /// one that still runs (a live process) keeps every other writer of cases out.
+    func testTheRollupsPendingOfABulkLoad() throws {
+        let f = try Fixture()
+        try f.loadSmallDistrict()
+        XCTAssertGreaterThan(try f.ingest(.cases, "cases.csv", mixedFile(rows: 3_000)).accepted, 2_000)
+        XCTAssertNil(try f.store.meta(CaseRollupsPending.key))
+        XCTAssertEqual(try f.store.sourceStatuses(now: now).filter { $0.kind == "cases" }, [])
+        let loaded = try dump(f.store)
+        try f.store.database.write { try CockpitStore.rebuildRollup($0) }
+        XCTAssertEqual(try dump(f.store), loaded, "the roll-ups written at the end are those counted from `cases`")
+
+        // Killed before its end: the marker of a process that is gone, and no roll-ups.
+        try f.store.database.write { db in
+            let gone = CaseRollupsPending.Marker(pid: Int32.max - 1, start: "1", since: now, source: "big.csv")
+            try CockpitStore.setMeta(db, CaseRollupsPending.key, gone.text)
+            for t in ["case_rollup", "case_abnormal_rollup", "case_done_hour", "case_latest_hour", "case_flagged", "case_unit_totals"] {
+                try db.execute(sql: "DELETE FROM \(t)")
+            }
+        }
+        let stale = try f.store.sourceStatuses(now: now + 60).filter { $0.kind == "cases" }
+        XCTAssertEqual(stale.count, 1)
+        XCTAssertEqual(stale.first?.staleSince, now)
+        XCTAssertTrue(stale.first?.lastError?.hasPrefix("big.csv: bulk load interrupted") ?? false, "\(stale)")
+        let more = CaseAbnormalStoreTests.header + "\nM1,c1,区民政局,X1,事项1,hall,2026-10-20T09:00:00+08:00,3,accepted,,,\n"
+        XCTAssertEqual(try f.ingest(.cases, "more.csv", more).accepted, 1)
+        XCTAssertNil(try f.store.meta(CaseRollupsPending.key))
+        let settled = try dump(f.store)
+        XCTAssertEqual(settled["case_rollup"]?.isEmpty, false)
+        try f.store.database.write { try CockpitStore.rebuildRollup($0) }
+        XCTAssertEqual(try dump(f.store), settled, "settled: the roll-ups are those counted from `cases`")
+
+        // A load that still runs in another process: cases and calendars wait for it.
+        let parent = getppid()
+        let live = CaseRollupsPending.Marker(pid: parent, start: CaseRollupsPending.Marker.startTime(of: parent) ?? "?", since: now, source: "big.csv")
+        try f.store.database.write { try CockpitStore.setMeta($0, CaseRollupsPending.key, live.text) }
+        XCTAssertThrowsError(try f.ingest(.cases, "more2.csv", more.replacingOccurrences(of: "M1,", with: "M2,"))) { e in
+            XCTAssertTrue("\(e)".contains("a bulk load of cases (big.csv, process \(parent)"), "\(e)")
+        }
+        XCTAssertThrowsError(try f.store.database.write { try CockpitStore.recomputeCaseKeys($0) })
+        XCTAssertTrue(try f.store.sourceStatuses(now: now).first?.lastError?.hasSuffix("bulk load running: case figures are written when it ends") ?? false)
+        XCTAssertEqual(try dump(f.store), settled)
     }
 
     /// A bulk load stays in WAL mode (a rollback journal was measured and not kept: after a kill it
