@@ -67,6 +67,9 @@ public struct ScreenLoader {
         if !calendar.covers(LocalTime.day(of: window.at)) {
             warnings.append(strings.atOutsideCalendar(LocalTime.dayString(LocalTime.day(of: window.at))))
         }
+        if let pending = try store.caseRollupsPending() {
+            warnings.append(strings.caseFiguresPending(since: pending.since, interrupted: !pending.running))
+        }
         let outside = try store.casesOutsideCalendar()
         if outside > 0 { warnings.append(strings.outsideCalendar(outside)) }
         var data = ScreenData(path: tree.path(to: unit.id), figures: all[unit.id] ?? Figures(), children: children,

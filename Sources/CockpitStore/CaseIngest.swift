@@ -107,6 +107,8 @@ final class CasesConsumer: BatchConsumer {
 
     /// What the batch adds to and takes from the roll-ups, written in `endBatch`.
     var counts = CaseCounts()
+    /// Whether this transaction has checked that no other process's bulk load runs.
+    private var checkedPending = false
 
     private var insert: Statement?
     private var selectOld: Statement?
@@ -133,6 +135,11 @@ final class CasesConsumer: BatchConsumer {
     }
 
     override func accept(_ row: CSVRow, header: [String: Int], db: Database) throws -> Rejection? {
+        if !checkedPending {
+            // Once per transaction: a bulk load may have begun since this consumer was made.
+            try CaseRollupsPending.refuseWhileLive(db)
+            checkedPending = true
+        }
         setColumns(header)
         return try accept(record: RowBytes(row.fields), line: row.line, db: db)
     }
@@ -458,6 +465,7 @@ final class CasesConsumer: BatchConsumer {
 
     /// Writes the batch's roll-up deltas (`CaseCounts.flush`).
     override func endBatch(db: Database) throws {
+        checkedPending = false
         try counts.flush(db, units: units)
     }
 
@@ -562,9 +570,7 @@ extension CockpitStore {
     /// fields, its history and the calendar, then both roll-ups: after a calendar changes, and
     /// once when the abnormal columns were added to an existing store.
     static func recomputeCaseKeys(_ db: Database) throws {
-        if let m = try CaseRollupsPending.marker(db), m.isLive {
-            throw StoreError("a bulk load of cases (\(m.source), process \(m.pid)) is writing this store: change the calendar when it ends")
-        }
+        try CaseRollupsPending.refuseWhileLive(db)
         let rules = CaseRules(calendar: try loadCalendar(db))
         var histories: [String: [CasePush]] = [:]
         let pushRows = try Row.fetchCursor(db, sql: "SELECT id, pushed_at, status, unit, department, source, line FROM case_pushes ORDER BY id, pushed_at, seq")

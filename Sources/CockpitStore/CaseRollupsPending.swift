@@ -75,18 +75,29 @@ enum CaseRollupsPending {
     /// Before any other write to cases or their roll-ups: refuses while another process's bulk
     /// load runs; after one that was killed, rebuilds every case roll-up from `cases`.
     static func settle(_ db: Database) throws {
-        guard let m = try marker(db) else { return }
-        // This process's own marker is of a load that has ended (one at a time per process).
-        if m.pid != getpid(), m.isLive {
-            throw StoreError("a bulk load of cases (\(m.source), process \(m.pid), since \(LocalTime.iso(m.since))) is writing this store; "
-                             + "cases can be written again when it ends")
-        }
+        guard try marker(db) != nil else { return }
+        try refuseWhileLive(db)
         try CockpitStore.rebuildRollup(db)
         try end(db)
+    }
+
+    /// Throws while another process's bulk load runs: its roll-ups are written at its end, and
+    /// deltas of other writers meanwhile (a later push taking a case out of a key not yet
+    /// written) would not add up. This process's own marker is of a load that has ended.
+    static func refuseWhileLive(_ db: Database) throws {
+        guard let m = try marker(db), m.pid != getpid(), m.isLive else { return }
+        throw StoreError("a bulk load of cases (\(m.source), process \(m.pid), since \(LocalTime.iso(m.since))) is writing this store; "
+                         + "cases can be written again when it ends")
     }
 }
 
 extension CockpitStore {
+    /// Since when the case roll-ups wait for a bulk load, and whether that load still runs (nil:
+    /// they are current). Screens warn with it.
+    public func caseRollupsPending() throws -> (since: Int64, running: Bool)? {
+        try database.read { try CaseRollupsPending.marker($0) }.map { ($0.since, $0.isLive) }
+    }
+
     /// `CaseRollupsPending.settle` in a write transaction of its own.
     func settleCaseRollups() throws {
         let pending = try database.read { try CaseRollupsPending.marker($0) }

@@ -146,6 +146,15 @@ public struct Strings: Sendable {
         t("终端太小（需要 \(needW)×\(needH)，当前 \(w)×\(h)）", "terminal too small (need \(needW)×\(needH), have \(w)×\(h))")
     }
 
+    /// The case roll-ups of a bulk load are not written yet: the case figures are not current.
+    public func caseFiguresPending(since: Int64, interrupted: Bool) -> String {
+        interrupted
+            ? t("注意：\(LocalTime.short(since)) 起的批量导入中断，办件汇总待重建（再次导入办件即重建），办件数字不是当前值",
+                "note: the bulk load of cases since \(LocalTime.short(since)) was interrupted; case figures are not current until the next cases ingest rebuilds them")
+            : t("注意：\(LocalTime.short(since)) 起批量导入办件中，导入结束才写入汇总，办件数字不是当前值",
+                "note: bulk load of cases since \(LocalTime.short(since)); case figures are not current until it ends")
+    }
+
     public func outsideCalendar(_ n: Int) -> String {
         t("注意：\(n) 件办件的期限超出工作日历年份，按周末规则估算", "note: \(n) deadlines fall outside the calendar's years (weekday rule used)")
     }

@@ -3,6 +3,7 @@ import CockpitAdapters
 import CockpitAlerts
 import CockpitCore
 import CockpitStore
+import CockpitUI
 import Foundation
 import Logging
 
@@ -141,9 +142,10 @@ struct SourcesCommand: ParsableCommand {
         }
         let head = ["source", "kind", "state", "last success", "records", "rejected", "lag", "last error"]
         var widths = head.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        // By terminal columns: a source's name may be Chinese (two columns a character).
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], Text.width(c)) } }
         func line(_ r: [String]) -> String {
-            r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - Text.width(c))) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         print(line(head))

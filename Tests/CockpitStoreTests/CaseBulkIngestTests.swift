@@ -167,7 +167,9 @@ final class CaseBulkIngestTests: XCTestCase {
         try f.store.database.write { try CockpitStore.rebuildRollup($0) }
         XCTAssertEqual(try dump(f.store), settled, "settled: the roll-ups are those counted from `cases`")
 
-        // A load that still runs in another process: cases and calendars wait for it.
+        // A load that still runs in another process: cases and calendars wait for it, also a
+        // writer (the engine) whose consumer was made before the load began.
+        let engine = try f.store.makeConsumer(kind: .cases, file: "engine", source: "engine")
         let parent = getppid()
         let live = CaseRollupsPending.Marker(pid: parent, start: CaseRollupsPending.Marker.startTime(of: parent) ?? "?", since: now, source: "big.csv")
         try f.store.database.write { try CockpitStore.setMeta($0, CaseRollupsPending.key, live.text) }
@@ -175,6 +177,13 @@ final class CaseBulkIngestTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("a bulk load of cases (big.csv, process \(parent)"), "\(e)")
         }
         XCTAssertThrowsError(try f.store.database.write { try CockpitStore.recomputeCaseKeys($0) })
+        let names = IngestKind.cases.required + IngestKind.cases.optional
+        let header = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let fields = names.map { ["id": "M3", "unit": "c1", "department": "区民政局", "item_code": "X1", "item_name": "事项1", "channel": "hall",
+                                  "accepted_at": "2026-10-20T09:00:00+08:00", "promised_days": "3", "status": "accepted"][$0] ?? "" }
+        XCTAssertThrowsError(try f.store.database.write { try engine.accept(CSVRow(line: 1, fields: fields), header: header, db: $0) }) { e in
+            XCTAssertTrue("\(e)".contains("a bulk load of cases (big.csv"), "\(e)")
+        }
         XCTAssertTrue(try f.store.sourceStatuses(now: now).first?.lastError?.hasSuffix("bulk load running: case figures are written when it ends") ?? false)
         XCTAssertEqual(try dump(f.store), settled)
     }
