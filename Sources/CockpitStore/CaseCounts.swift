@@ -61,41 +61,46 @@ struct CaseCounts {
         func run(_ sql: String, _ bind: (OpaquePointer) -> Void) throws {
             try CaseCounts.run(try db.cachedStatement(sql: sql).sqliteStatement, db, bind)
         }
-        let upsertDay = try db.cachedStatement(sql: """
-            INSERT INTO case_rollup (unit, k_class, k_day, n, late, outside_calendar) VALUES (?, ?, ?, ?, ?, ?)
+        let rank = units.rank
+        var dayRows = RowUpserts(db, into: "case_rollup (unit, k_class, k_day, n, late, outside_calendar)", width: 6, conflict: """
             ON CONFLICT(unit, k_class, k_day) DO UPDATE SET n = n + excluded.n, late = late + excluded.late,
                 outside_calendar = outside_calendar + excluded.outside_calendar
-            """).sqliteStatement
-        let rank = units.rank
+            """)
+        var emptied: [(OpaquePointer) -> Void] = []
         for (k, d) in days.sorted(by: { (rank[$0.key.unit], $0.key.caseClass, $0.key.day) < (rank[$1.key.unit], $1.key.caseClass, $1.key.day) })
             where d.n != 0 || d.late != 0 || d.outside != 0 {
-            let bindKey = { (st: OpaquePointer) in
-                bindStatic(st, 1, units.bytes[k.unit]); sqlite3_bind_int64(st, 2, Int64(k.caseClass)); sqlite3_bind_int64(st, 3, Int64(k.day))
+            let bindKey = { (st: OpaquePointer, at: Int32) in
+                bindStatic(st, at + 1, units.bytes[k.unit]); sqlite3_bind_int64(st, at + 2, Int64(k.caseClass)); sqlite3_bind_int64(st, at + 3, Int64(k.day))
             }
-            try Self.run(upsertDay, db) { st in
-                bindKey(st); sqlite3_bind_int64(st, 4, Int64(d.n)); sqlite3_bind_int64(st, 5, Int64(d.late)); sqlite3_bind_int64(st, 6, Int64(d.outside))
+            try dayRows.add { st, at in
+                bindKey(st, at); sqlite3_bind_int64(st, at + 4, Int64(d.n)); sqlite3_bind_int64(st, at + 5, Int64(d.late))
+                sqlite3_bind_int64(st, at + 6, Int64(d.outside))
             }
-            if d.n <= 0 { try run("DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0") { bindKey($0) } }
+            if d.n <= 0 { emptied.append { bindKey($0, 0) } }
         }
+        try dayRows.finish()
+        for bind in emptied { try run("DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0", bind) }
         days.removeAll(keepingCapacity: true)
 
         func keyOrder(_ k: AbnormalKey) -> (Int, Int, Int, Int32, Int32) { (rank[k.unit], k.err ? 1 : 0, k.flag ? 1 : 0, k.stallDay, k.latestDay) }
-        let upsertAbnormal = try db.cachedStatement(sql: """
-            INSERT INTO case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n) VALUES (?, ?, ?, ?, ?, ?)
+        var abnormalRows = RowUpserts(db, into: "case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n)", width: 6, conflict: """
             ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
-            """).sqliteStatement
+            """)
+        emptied = []
         for (k, n) in abnormal.sorted(by: { keyOrder($0.key) < keyOrder($1.key) }) where n != 0 {
-            let bindKey = { (st: OpaquePointer) in
-                bindStatic(st, 1, units.bytes[k.unit])
-                sqlite3_bind_int64(st, 2, k.err ? 1 : 0)
-                sqlite3_bind_int64(st, 3, k.flag ? 1 : 0)
-                sqlite3_bind_int64(st, 4, Int64(k.stallDay))
-                sqlite3_bind_int64(st, 5, Int64(k.latestDay))
+            let bindKey = { (st: OpaquePointer, at: Int32) in
+                bindStatic(st, at + 1, units.bytes[k.unit])
+                sqlite3_bind_int64(st, at + 2, k.err ? 1 : 0)
+                sqlite3_bind_int64(st, at + 3, k.flag ? 1 : 0)
+                sqlite3_bind_int64(st, at + 4, Int64(k.stallDay))
+                sqlite3_bind_int64(st, at + 5, Int64(k.latestDay))
             }
-            try Self.run(upsertAbnormal, db) { st in bindKey(st); sqlite3_bind_int64(st, 6, Int64(n)) }
-            if n < 0 {
-                try run("DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0") { bindKey($0) }
-            }
+            try abnormalRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 6, Int64(n)) }
+            if n < 0 { emptied.append { bindKey($0, 0) } }
+        }
+        try abnormalRows.finish()
+        for bind in emptied {
+            try run("DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0", bind)
         }
         abnormal.removeAll(keepingCapacity: true)
         try hourly.flush(db, units: units)
@@ -104,6 +109,43 @@ struct CaseCounts {
     /// Binds, steps and resets a statement (prepared once per flush, not looked up per key).
     static func run(_ st: OpaquePointer, _ db: Database, _ bind: (OpaquePointer) -> Void) throws {
         bind(st)
+        let rc = sqlite3_step(st)
+        sqlite3_reset(st)
+        guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+    }
+}
+
+/// Upserts of many rows a statement (`INSERT INTO t (…) VALUES (…), (…), … ON CONFLICT …`, up
+/// to 64 rows): SQLite runs one statement for 64 keys. Measured in C, 360k hour keys into an empty
+/// table: 0.7–1.0 µs a row, against 1.8–2.2 µs with one statement a row. Rows are bound by
+/// closures given the index of the row's first parameter minus one.
+struct RowUpserts {
+    static let rowsPerStatement = 64
+    typealias Bind = (OpaquePointer, Int32) -> Void
+    private let db: Database
+    private let into: String, conflict: String
+    private let width: Int
+    private var rows: [Bind] = []
+
+    init(_ db: Database, into: String, width: Int, conflict: String) {
+        self.db = db; self.into = into; self.width = width; self.conflict = conflict
+        rows.reserveCapacity(Self.rowsPerStatement)
+    }
+
+    mutating func add(_ bind: @escaping Bind) throws {
+        rows.append(bind)
+        if rows.count == Self.rowsPerStatement { try flush() }
+    }
+
+    /// Writes the rows still waiting (a statement of their number).
+    mutating func finish() throws { if !rows.isEmpty { try flush() } }
+
+    private mutating func flush() throws {
+        let one = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        let sql = "INSERT INTO \(into) VALUES " + Array(repeating: one, count: rows.count).joined(separator: ", ") + " " + conflict
+        let st = try db.cachedStatement(sql: sql).sqliteStatement
+        for (i, bind) in rows.enumerated() { bind(st, Int32(i * width)) }
+        rows.removeAll(keepingCapacity: true)
         let rc = sqlite3_step(st)
         sqlite3_reset(st)
         guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }

@@ -111,29 +111,33 @@ struct CaseHourly {
             sqlite3_reset(st)
             guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         }
-        // In key order: the B-tree is written page after page instead of at random. The upserts
-        // are prepared once per flush (a bulk load writes ~730k hour keys at its end).
+        // In key order: the B-tree is written page after page instead of at random; many keys a
+        // statement (a bulk load writes ~730k hour keys at its end).
         let rank = units.rank
-        let upsertDone = try db.cachedStatement(sql: """
-            INSERT INTO case_done_hour (hour, unit, n, late) VALUES (?, ?, ?, ?)
+        var doneRows = RowUpserts(db, into: "case_done_hour (hour, unit, n, late)", width: 4, conflict: """
             ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
-            """).sqliteStatement
+            """)
+        var emptied: [(OpaquePointer) -> Void] = []
         for (k, d) in done.sorted(by: { ($0.key.hour, rank[$0.key.unit]) < ($1.key.hour, rank[$1.key.unit]) }) where d.n != 0 || d.late != 0 {
-            let bindKey = { (st: OpaquePointer) in sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]) }
-            try CaseCounts.run(upsertDone, db) { st in bindKey(st); sqlite3_bind_int64(st, 3, Int64(d.n)); sqlite3_bind_int64(st, 4, Int64(d.late)) }
-            if d.n < 0 { try run("DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0", bindKey) }
+            let bindKey = { (st: OpaquePointer, at: Int32) in sqlite3_bind_int64(st, at + 1, k.hour); bindStatic(st, at + 2, units.bytes[k.unit]) }
+            try doneRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 3, Int64(d.n)); sqlite3_bind_int64(st, at + 4, Int64(d.late)) }
+            if d.n < 0 { emptied.append { bindKey($0, 0) } }
         }
-        let upsertLatest = try db.cachedStatement(sql: """
-            INSERT INTO case_latest_hour (hour, unit, stall_day, n) VALUES (?, ?, ?, ?)
+        try doneRows.finish()
+        for bind in emptied { try run("DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0", bind) }
+        var latestRows = RowUpserts(db, into: "case_latest_hour (hour, unit, stall_day, n)", width: 4, conflict: """
             ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
-            """).sqliteStatement
+            """)
+        emptied = []
         for (k, n) in latest.sorted(by: { ($0.key.hour, rank[$0.key.unit], $0.key.stallDay) < ($1.key.hour, rank[$1.key.unit], $1.key.stallDay) }) where n != 0 {
-            let bindKey = { (st: OpaquePointer) in
-                sqlite3_bind_int64(st, 1, k.hour); bindStatic(st, 2, units.bytes[k.unit]); sqlite3_bind_int64(st, 3, Int64(k.stallDay))
+            let bindKey = { (st: OpaquePointer, at: Int32) in
+                sqlite3_bind_int64(st, at + 1, k.hour); bindStatic(st, at + 2, units.bytes[k.unit]); sqlite3_bind_int64(st, at + 3, Int64(k.stallDay))
             }
-            try CaseCounts.run(upsertLatest, db) { st in bindKey(st); sqlite3_bind_int64(st, 4, Int64(n)) }
-            if n < 0 { try run("DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0", bindKey) }
+            try latestRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 4, Int64(n)) }
+            if n < 0 { emptied.append { bindKey($0, 0) } }
         }
+        try latestRows.finish()
+        for bind in emptied { try run("DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0", bind) }
         for (unit, n) in flagged where n != 0 {
             try run("INSERT INTO case_flagged (unit, n) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n") { st in
                 bindStatic(st, 1, units.bytes[unit]); sqlite3_bind_int64(st, 2, Int64(n))
