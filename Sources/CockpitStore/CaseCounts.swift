@@ -18,8 +18,6 @@ struct CaseCounts {
     private(set) var abnormal: [AbnormalKey: Int] = [:]
     private(set) var hourly = CaseHourly()
 
-    var isEmpty: Bool { days.isEmpty && abnormal.isEmpty && hourly.isEmpty }
-
     /// A case with its derived keys, as `cases` stores it.
     mutating func count(unit: Int, keys: DerivedKeys, completedAt: Int64?, masks: (errors: Int, flags: Int),
                         timeKeys: CaseAbnormal.TimeKeys, sign: Int) {
@@ -44,49 +42,39 @@ struct CaseCounts {
             : AbnormalKey(unit: unit, err: false, flag: flags != 0, stallDay: stallDay ?? .max, latestDay: LocalTime.day(of: latestAt))
     }
 
-    /// Adds `other` in (the larger of the two is kept and the smaller added to it).
+    /// Adds `other` in (give the smaller of the two as `other`: each of its keys is looked up here).
     mutating func merge(_ other: CaseCounts) {
-        var (big, small) = days.count + abnormal.count >= other.days.count + other.abnormal.count ? (self, other) : (other, self)
-        for (k, d) in small.days { big.days[k, default: .init()].add(n: d.n, late: d.late, outside: d.outside) }
-        for (k, n) in small.abnormal { big.abnormal[k, default: 0] += n }
-        big.hourly.merge(small.hourly)
-        small = CaseCounts()
-        self = big
+        for (k, d) in other.days { days[k, default: .init()].add(n: d.n, late: d.late, outside: d.outside) }
+        for (k, n) in other.abnormal { abnormal[k, default: 0] += n }
+        hourly.merge(other.hourly)
     }
 
     /// Writes the counts with the raw C API, in key order (the B-trees are written page after
     /// page), and empties them. Only a key whose count went down can have emptied: those are
     /// deleted when empty, rather than scanning the roll-ups (~70k rows each on 1M cases).
     mutating func flush(_ db: Database, units: UnitTable) throws {
-        func run(_ sql: String, _ bind: (OpaquePointer) -> Void) throws {
-            try CaseCounts.run(try db.cachedStatement(sql: sql).sqliteStatement, db, bind)
-        }
         let rank = units.rank
         var dayRows = RowUpserts(db, into: "case_rollup (unit, k_class, k_day, n, late, outside_calendar)", width: 6, conflict: """
             ON CONFLICT(unit, k_class, k_day) DO UPDATE SET n = n + excluded.n, late = late + excluded.late,
                 outside_calendar = outside_calendar + excluded.outside_calendar
-            """)
-        var emptied: [(OpaquePointer) -> Void] = []
+            """, deleteEmptied: "DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0")
         for (k, d) in days.sorted(by: { (rank[$0.key.unit], $0.key.caseClass, $0.key.day) < (rank[$1.key.unit], $1.key.caseClass, $1.key.day) })
             where d.n != 0 || d.late != 0 || d.outside != 0 {
             let bindKey = { (st: OpaquePointer, at: Int32) in
                 bindStatic(st, at + 1, units.bytes[k.unit]); sqlite3_bind_int64(st, at + 2, Int64(k.caseClass)); sqlite3_bind_int64(st, at + 3, Int64(k.day))
             }
-            try dayRows.add { st, at in
+            try dayRows.add(key: bindKey, wentDown: d.n <= 0) { st, at in
                 bindKey(st, at); sqlite3_bind_int64(st, at + 4, Int64(d.n)); sqlite3_bind_int64(st, at + 5, Int64(d.late))
                 sqlite3_bind_int64(st, at + 6, Int64(d.outside))
             }
-            if d.n <= 0 { emptied.append { bindKey($0, 0) } }
         }
         try dayRows.finish()
-        for bind in emptied { try run("DELETE FROM case_rollup WHERE unit = ? AND k_class = ? AND k_day = ? AND n <= 0", bind) }
         days.removeAll(keepingCapacity: true)
 
         func keyOrder(_ k: AbnormalKey) -> (Int, Int, Int, Int32, Int32) { (rank[k.unit], k.err ? 1 : 0, k.flag ? 1 : 0, k.stallDay, k.latestDay) }
         var abnormalRows = RowUpserts(db, into: "case_abnormal_rollup (unit, err, flag, stall_day, latest_day, n)", width: 6, conflict: """
             ON CONFLICT(unit, err, flag, stall_day, latest_day) DO UPDATE SET n = n + excluded.n
-            """)
-        emptied = []
+            """, deleteEmptied: "DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0")
         for (k, n) in abnormal.sorted(by: { keyOrder($0.key) < keyOrder($1.key) }) where n != 0 {
             let bindKey = { (st: OpaquePointer, at: Int32) in
                 bindStatic(st, at + 1, units.bytes[k.unit])
@@ -95,19 +83,16 @@ struct CaseCounts {
                 sqlite3_bind_int64(st, at + 4, Int64(k.stallDay))
                 sqlite3_bind_int64(st, at + 5, Int64(k.latestDay))
             }
-            try abnormalRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 6, Int64(n)) }
-            if n < 0 { emptied.append { bindKey($0, 0) } }
+            try abnormalRows.add(key: bindKey, wentDown: n < 0) { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 6, Int64(n)) }
         }
         try abnormalRows.finish()
-        for bind in emptied {
-            try run("DELETE FROM case_abnormal_rollup WHERE unit = ? AND err = ? AND flag = ? AND stall_day = ? AND latest_day = ? AND n <= 0", bind)
-        }
         abnormal.removeAll(keepingCapacity: true)
         try hourly.flush(db, units: units)
     }
 
-    /// Binds, steps and resets a statement (prepared once per flush, not looked up per key).
-    static func run(_ st: OpaquePointer, _ db: Database, _ bind: (OpaquePointer) -> Void) throws {
+    /// Binds, steps and resets a cached statement.
+    static func run(_ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void) throws {
+        let st = try db.cachedStatement(sql: sql).sqliteStatement
         bind(st)
         let rc = sqlite3_step(st)
         sqlite3_reset(st)
@@ -118,32 +103,48 @@ struct CaseCounts {
 /// Upserts of many rows a statement (`INSERT INTO t (…) VALUES (…), (…), … ON CONFLICT …`, up
 /// to 64 rows): SQLite runs one statement for 64 keys. Measured in C, 360k hour keys into an empty
 /// table: 0.7–1.0 µs a row, against 1.8–2.2 µs with one statement a row. Rows are bound by
-/// closures given the index of the row's first parameter minus one.
+/// closures given the index of the row's first parameter minus one. A key whose count went down
+/// is deleted by `deleteEmptied` once every row is written, if it reached 0.
 struct RowUpserts {
     static let rowsPerStatement = 64
     typealias Bind = (OpaquePointer, Int32) -> Void
     private let db: Database
-    private let into: String, conflict: String
+    private let into: String, conflict: String, deleteEmptied: String
     private let width: Int
     private var rows: [Bind] = []
+    private var wentDown: [Bind] = []
+    /// The statement of a full set of rows, prepared once.
+    private var full: OpaquePointer? = nil
 
-    init(_ db: Database, into: String, width: Int, conflict: String) {
-        self.db = db; self.into = into; self.width = width; self.conflict = conflict
+    init(_ db: Database, into: String, width: Int, conflict: String, deleteEmptied: String) {
+        self.db = db; self.into = into; self.width = width; self.conflict = conflict; self.deleteEmptied = deleteEmptied
         rows.reserveCapacity(Self.rowsPerStatement)
     }
 
-    mutating func add(_ bind: @escaping Bind) throws {
-        rows.append(bind)
-        if rows.count == Self.rowsPerStatement { try flush() }
+    /// `key` binds the key's columns (for the delete); `row` binds the whole row.
+    mutating func add(key: @escaping Bind, wentDown down: Bool, _ row: @escaping Bind) throws {
+        rows.append(row)
+        if down { wentDown.append(key) }
+        if rows.count == Self.rowsPerStatement { try write() }
     }
 
-    /// Writes the rows still waiting (a statement of their number).
-    mutating func finish() throws { if !rows.isEmpty { try flush() } }
+    /// Writes the rows still waiting (a statement of their number), then deletes emptied keys.
+    mutating func finish() throws {
+        if !rows.isEmpty { try write() }
+        for key in wentDown { try CaseCounts.run(db, deleteEmptied) { key($0, 0) } }
+        wentDown.removeAll()
+    }
 
-    private mutating func flush() throws {
-        let one = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-        let sql = "INSERT INTO \(into) VALUES " + Array(repeating: one, count: rows.count).joined(separator: ", ") + " " + conflict
-        let st = try db.cachedStatement(sql: sql).sqliteStatement
+    private mutating func write() throws {
+        let st: OpaquePointer
+        if rows.count == Self.rowsPerStatement, let full {
+            st = full
+        } else {
+            let one = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+            let sql = "INSERT INTO \(into) VALUES " + Array(repeating: one, count: rows.count).joined(separator: ", ") + " " + conflict
+            st = try db.cachedStatement(sql: sql).sqliteStatement
+            if rows.count == Self.rowsPerStatement { full = st }
+        }
         for (i, bind) in rows.enumerated() { bind(st, Int32(i * width)) }
         rows.removeAll(keepingCapacity: true)
         let rc = sqlite3_step(st)

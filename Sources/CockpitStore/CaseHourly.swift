@@ -73,8 +73,6 @@ struct CaseHourly {
 
     static let notOpen = Int32.max
 
-    var isEmpty: Bool { done.isEmpty && latest.isEmpty && flagged.isEmpty && totals.isEmpty }
-
     /// Adds `other`'s deltas to these.
     mutating func merge(_ other: CaseHourly) {
         for (k, d) in other.done { let m = done[k] ?? (0, 0); done[k] = (m.n + d.n, m.late + d.late) }
@@ -103,41 +101,30 @@ struct CaseHourly {
     /// Writes the deltas, bound with the raw C API (a bulk load has about one key per case); a key
     /// whose count went down is deleted when it reached 0.
     mutating func flush(_ db: Database, units: UnitTable) throws {
-        /// Binds, steps and resets a cached statement.
-        func run(_ sql: String, _ bind: (OpaquePointer) -> Void) throws {
-            let st = try db.cachedStatement(sql: sql).sqliteStatement
-            bind(st)
-            let rc = sqlite3_step(st)
-            sqlite3_reset(st)
-            guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
-        }
+        func run(_ sql: String, _ bind: (OpaquePointer) -> Void) throws { try CaseCounts.run(db, sql, bind) }
         // In key order: the B-tree is written page after page instead of at random; many keys a
         // statement (a bulk load writes ~730k hour keys at its end).
         let rank = units.rank
         var doneRows = RowUpserts(db, into: "case_done_hour (hour, unit, n, late)", width: 4, conflict: """
             ON CONFLICT(hour, unit) DO UPDATE SET n = n + excluded.n, late = late + excluded.late
-            """)
-        var emptied: [(OpaquePointer) -> Void] = []
+            """, deleteEmptied: "DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0")
         for (k, d) in done.sorted(by: { ($0.key.hour, rank[$0.key.unit]) < ($1.key.hour, rank[$1.key.unit]) }) where d.n != 0 || d.late != 0 {
             let bindKey = { (st: OpaquePointer, at: Int32) in sqlite3_bind_int64(st, at + 1, k.hour); bindStatic(st, at + 2, units.bytes[k.unit]) }
-            try doneRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 3, Int64(d.n)); sqlite3_bind_int64(st, at + 4, Int64(d.late)) }
-            if d.n < 0 { emptied.append { bindKey($0, 0) } }
+            try doneRows.add(key: bindKey, wentDown: d.n < 0) { st, at in
+                bindKey(st, at); sqlite3_bind_int64(st, at + 3, Int64(d.n)); sqlite3_bind_int64(st, at + 4, Int64(d.late))
+            }
         }
         try doneRows.finish()
-        for bind in emptied { try run("DELETE FROM case_done_hour WHERE hour = ? AND unit = ? AND n <= 0", bind) }
         var latestRows = RowUpserts(db, into: "case_latest_hour (hour, unit, stall_day, n)", width: 4, conflict: """
             ON CONFLICT(hour, unit, stall_day) DO UPDATE SET n = n + excluded.n
-            """)
-        emptied = []
+            """, deleteEmptied: "DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0")
         for (k, n) in latest.sorted(by: { ($0.key.hour, rank[$0.key.unit], $0.key.stallDay) < ($1.key.hour, rank[$1.key.unit], $1.key.stallDay) }) where n != 0 {
             let bindKey = { (st: OpaquePointer, at: Int32) in
                 sqlite3_bind_int64(st, at + 1, k.hour); bindStatic(st, at + 2, units.bytes[k.unit]); sqlite3_bind_int64(st, at + 3, Int64(k.stallDay))
             }
-            try latestRows.add { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 4, Int64(n)) }
-            if n < 0 { emptied.append { bindKey($0, 0) } }
+            try latestRows.add(key: bindKey, wentDown: n < 0) { st, at in bindKey(st, at); sqlite3_bind_int64(st, at + 4, Int64(n)) }
         }
         try latestRows.finish()
-        for bind in emptied { try run("DELETE FROM case_latest_hour WHERE hour = ? AND unit = ? AND stall_day = ? AND n <= 0", bind) }
         for (unit, n) in flagged where n != 0 {
             try run("INSERT INTO case_flagged (unit, n) VALUES (?, ?) ON CONFLICT(unit) DO UPDATE SET n = n + excluded.n") { st in
                 bindStatic(st, 1, units.bytes[unit]); sqlite3_bind_int64(st, 2, Int64(n))

@@ -442,9 +442,7 @@ final class CasesConsumer: BatchConsumer {
                 let idBuf = UnsafeBufferPointer(start: UnsafeRawPointer(idPtr).assumingMemoryBound(to: UInt8.self), count: id.utf8.count)
                 bindCase(up, id: idBuf, unit: unit, department: department, itemCode: itemCode, itemName: itemName, facts: facts,
                          keys: keys, pushedAt: pushedAt, masks: masks, timeKeys: timeKeys, line: line)
-                let rc = sqlite3_step(up)
-                sqlite3_reset(up)
-                guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+                try step(up, db)
             }
             count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: 1)
         } else {

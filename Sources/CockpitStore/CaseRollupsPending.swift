@@ -10,37 +10,30 @@ import Glibc
 /// time per load when written transaction by transaction). While it runs, the meta row
 /// `cases.rollups_pending` says so: who writes them (process id and start time) and since when.
 ///
-/// - Screens show it as a stale source ("案件汇总"), with since when: the case figures are not
-///   current until the load ends.
+/// - Screens warn on their warning line, and `cockpit sources` lists a stale source ("案件汇总"),
+///   with since when: the case figures are not current until the load ends.
 /// - A load killed before its end leaves the row: the next cases ingest, engine or calendar
 ///   change rebuilds every case roll-up from `cases` (GROUP BY) and removes it. A process that
 ///   finds the row of a load that is still running refuses to write cases until it ends.
 enum CaseRollupsPending {
     static let key = "cases.rollups_pending"
 
-    struct Marker: Equatable {
+    /// Stored as JSON in the meta row.
+    struct Marker: Codable, Equatable {
         var pid: Int32
         var start: String      // the process's start time (/proc/PID/stat), against PID reuse
         var since: Int64
         var source: String
 
-        var text: String { "pid=\(pid) start=\(start) since=\(since) source=\(source)" }
+        var text: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
 
         init(pid: Int32, start: String, since: Int64, source: String) {
             self.pid = pid; self.start = start; self.since = since; self.source = source
         }
 
         init?(_ text: String) {
-            var fields: [String: String] = [:]
-            // source= comes last and may hold spaces.
-            var rest = Substring(text)
-            for name in ["pid", "start", "since"] {
-                guard rest.hasPrefix(name + "="), let space = rest.firstIndex(of: " ") else { return nil }
-                fields[name] = String(rest[rest.index(rest.startIndex, offsetBy: name.count + 1)..<space])
-                rest = rest[rest.index(after: space)...]
-            }
-            guard rest.hasPrefix("source="), let pid = Int32(fields["pid"] ?? ""), let since = Int64(fields["since"] ?? "") else { return nil }
-            self.init(pid: pid, start: fields["start"] ?? "", since: since, source: String(rest.dropFirst("source=".count)))
+            guard let m = try? JSONDecoder().decode(Marker.self, from: Data(text.utf8)) else { return nil }
+            self = m
         }
 
         /// Whether the process that wrote the marker is still running (same pid, same start time).
