@@ -3,8 +3,8 @@ import GRDB
 
 extension CockpitStore {
     /// Every unit's case figures as of `window.at`, each rolled up over its descendants.
-    /// Reads roll-ups only, plus the cases of the partial hours at the window's two ends (those
-    /// completed in them, and those whose latest time lies in the rest of at's hour).
+    /// Reads roll-ups only: whole days from the day roll-ups, the ragged ends (at most two days) from
+    /// the times of cases within their day (`CaseTimes`).
     public func caseFigures(tree: OrgTree, window: FigureWindow) throws -> [String: Figures] {
         try database.read { db in try Self.caseFigures(db, tree: tree, window: window) }
     }
@@ -36,57 +36,38 @@ extension CockpitStore {
                 add(row[0], 2, row[2])
             }
 
-            // Completed in [since, at]: whole days from the day roll-up, whole hours from the hour
-            // roll-up, and only the partial hours at the two ends from the cases.
-            let split = WindowHours(since: window.since, at: window.at)
-            if let full = split.days {
+            // Completed in [since, at]: whole days from the day roll-up, the ragged ends from the
+            // completion times of their days.
+            let split = WindowDays(since: window.since, at: window.at)
+            if let full = split.fullDays {
                 let done = try Row.fetchCursor(db, sql: """
                     SELECT unit, sum(n), sum(late) FROM case_rollup
                     WHERE k_class = 2 AND k_day BETWEEN ? AND ? GROUP BY unit
                     """, arguments: [Int(full.lowerBound), Int(full.upperBound)])
                 while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
             }
-            for hours in split.hours {
-                let done = try Row.fetchCursor(db, sql: """
-                    SELECT unit, sum(n), sum(late) FROM case_done_hour WHERE hour BETWEEN ? AND ? GROUP BY unit
-                    """, arguments: [hours.lowerBound, hours.upperBound])
-                while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
-            }
-            for range in split.raw {
-                let done = try Row.fetchCursor(db, sql: """
-                    SELECT unit, count(*), sum(late) FROM cases
-                    WHERE completed_at BETWEEN ? AND ? AND k_class = 2 GROUP BY unit
-                    """, arguments: [range.lowerBound, range.upperBound])
-                while let row = try done.next() { add(row[0], 4, row[1]); add(row[0], 5, row[2]) }
+            for piece in CaseTimes.dayPieces(split.rawRanges) {
+                for u in try CaseTimes.completed(db, day: piece.day, from: piece.from, to: piece.to) { add(u.unit, 4, u.n); add(u.unit, 5, u.late) }
             }
 
             // Abnormal as of `at`: static errors whatever the moment; else stalled (the stall day is
-            // over) or a time after `at` (a later day from the day roll-up, the later hours of `at`'s
-            // day from the hour roll-up, the rest of `at`'s own hour from the cases).
+            // over) or a time after `at` (a later day from the day roll-up, the rest of `at`'s own day
+            // from the latest times of that day).
             let lastDayBefore = LocalTime.day(of: window.at - 1), atDay2 = LocalTime.day(of: window.at)
             // Stalled = stall-keyed − those whose stall day is not yet over (the days ahead).
             for (unit, n) in stallKeyed { add(unit, 6, n) }
             for (sql, args, sign) in [
                 ("err = 1", StatementArguments(), 1),
-                ("err = 0 AND stall_day >= ? AND stall_day < \(CaseHourly.notOpen)", [Int(lastDayBefore)] as StatementArguments, -1),
+                ("err = 0 AND stall_day >= ? AND stall_day < \(CaseCounts.notOpen)", [Int(lastDayBefore)] as StatementArguments, -1),
                 // (+stall_day: through the index on latest_day, only the days ahead, not the stall index)
                 ("err = 0 AND latest_day > ? AND +stall_day >= ?", [Int(atDay2), Int(lastDayBefore)] as StatementArguments, 1),
             ] {
                 let rows = try Row.fetchCursor(db, sql: "SELECT unit, sum(n) FROM case_abnormal_rollup WHERE \(sql) GROUP BY unit", arguments: args)
                 while let row = try rows.next() { add(row[0], 6, sign * (row[1] as Int)) }
             }
-            let atHour = WindowHours.hour(of: window.at), lastHourOfDay = Int64(atDay2) * 24 + 15
-            if atHour < lastHourOfDay {
-                let laterHours = try Row.fetchCursor(db, sql: """
-                    SELECT unit, sum(n) FROM case_latest_hour WHERE hour BETWEEN ? AND ? AND stall_day >= ? GROUP BY unit
-                    """, arguments: [atHour + 1, lastHourOfDay, Int(lastDayBefore)])
-                while let row = try laterHours.next() { add(row[0], 6, row[1]) }
+            for u in try CaseTimes.latestAfter(db, day: atDay2, second: CaseTimes.second(of: window.at), stallFrom: lastDayBefore) {
+                add(u.unit, 6, u.n)
             }
-            let sameHour = try Row.fetchCursor(db, sql: """
-                SELECT unit, count(*) FROM cases
-                WHERE latest_at > ? AND latest_at <= ? AND abn = 0 AND (stall_day IS NULL OR stall_day >= ?) GROUP BY unit
-                """, arguments: [window.at, (atHour + 1) * WindowHours.hour - 1, Int(lastDayBefore)])
-            while let row = try sameHour.next() { add(row[0], 6, row[1]) }
             let flagged = try Row.fetchCursor(db, sql: "SELECT unit, n FROM case_flagged")
             while let row = try flagged.next() { add(row[0], 7, row[1]) }
 

@@ -615,7 +615,7 @@ extension CockpitStore {
                        count(*)
                 FROM cases GROUP BY 1, 2, 3, 4, 5;
             """)
-        // (Not yet there while the v2 migration recomputes the keys: the v3 one builds them.)
-        if try db.tableExists("case_done_hour") { try CaseHourly.rebuild(db) }
+        // (Not yet there while the v2 migration recomputes the keys: later ones build them.)
+        if try db.tableExists("case_flagged") { try CaseUnitCounts.rebuild(db) }
     }
 }

@@ -64,9 +64,7 @@ extension Schema {
 enum CaseIndexes {
     static let all = [
         ("cases_open_by_key", "cases (unit, k_class, k_day)", "WHERE k_class IN (0, 1)"),
-        // Covering the figures' read of a window's partial hours (CaseHourly.swift): no row lookups.
-        ("cases_by_completion", "cases (completed_at, k_class, late, unit)", "WHERE completed_at IS NOT NULL"),
-        ("cases_by_latest", "cases (latest_at, abn, stall_day, unit)", ""),
+        // (No index on a time: the ragged ends of a window are read from `CaseTimes`.)
     ]
 
     static func create(_ db: Database) throws {

@@ -28,6 +28,7 @@ enum Schema {
         registerCaseHourly(&m)
         registerRatingRollup(&m)
         registerCaseUnitTotals(&m)
+        registerCaseTimes(&m)
         return m
     }
 

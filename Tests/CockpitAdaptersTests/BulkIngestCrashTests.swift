@@ -67,7 +67,7 @@ extension CrashTests {
                 XCTAssertEqual(pending, 0)
                 XCTAssertEqual(try scalar(killed, "SELECT sum(n) FROM case_rollup"), last)
                 XCTAssertEqual(try scalar(killed, "SELECT sum(n) FROM case_abnormal_rollup"), last)
-                XCTAssertEqual(try scalar(killed, "SELECT sum(n) FROM case_latest_hour"),
+                XCTAssertEqual(try scalar(killed, "SELECT sum(length(times)) / 4 FROM case_latest_times"),
                                try scalar(killed, "SELECT count(*) FROM cases WHERE abn = 0"))
             }
             seen.append(last)
@@ -78,7 +78,8 @@ extension CrashTests {
         XCTAssertEqual(wait(try spawn(ingest(killed), log: log), timeout: 300), 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         for sql in ["SELECT * FROM cases ORDER BY id", "SELECT * FROM case_pushes ORDER BY id, pushed_at, seq",
                     "SELECT * FROM case_rollup ORDER BY unit, k_class, k_day", "SELECT * FROM case_abnormal_rollup ORDER BY 1, 2, 3, 4, 5",
-                    "SELECT * FROM case_done_hour ORDER BY 1, 2", "SELECT * FROM case_latest_hour ORDER BY 1, 2, 3",
+                    "SELECT day, unit, hex(times) FROM case_done_times ORDER BY 1, 2",
+                    "SELECT day, unit, flag, stall_day, hex(times) FROM case_latest_times ORDER BY 1, 2, 3, 4",
                     "SELECT * FROM case_unit_totals ORDER BY 1",
                     "SELECT source, kind, line, field, reason, raw FROM rejects ORDER BY source, line"] {
             let a = try DatabaseQueue(path: reference).read { try Row.fetchAll($0, sql: sql).map(\.description) }

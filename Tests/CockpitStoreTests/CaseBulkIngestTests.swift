@@ -60,8 +60,8 @@ final class CaseBulkIngestTests: XCTestCase {
                 ("case_pushes", "SELECT * FROM case_pushes ORDER BY id, pushed_at, seq"),
                 ("case_rollup", "SELECT * FROM case_rollup ORDER BY unit, k_class, k_day"),
                 ("case_abnormal_rollup", "SELECT * FROM case_abnormal_rollup ORDER BY 1, 2, 3, 4, 5"),
-                ("case_done_hour", "SELECT * FROM case_done_hour ORDER BY hour, unit"),
-                ("case_latest_hour", "SELECT * FROM case_latest_hour ORDER BY hour, unit, stall_day"),
+                ("case_done_times", "SELECT day, unit, hex(times) FROM case_done_times ORDER BY day, unit"),
+                ("case_latest_times", "SELECT day, unit, flag, stall_day, hex(times) FROM case_latest_times ORDER BY 1, 2, 3, 4"),
                 ("case_flagged", "SELECT * FROM case_flagged ORDER BY unit"),
                 ("case_unit_totals", "SELECT * FROM case_unit_totals ORDER BY unit"),
                 ("rejects", "SELECT source, kind, line, field, reason, raw, at FROM rejects ORDER BY source, line"),
@@ -151,7 +151,7 @@ final class CaseBulkIngestTests: XCTestCase {
         try f.store.database.write { db in
             let gone = CaseRollupsPending.Marker(pid: Int32.max - 1, start: "1", since: now, source: "big.csv")
             try CockpitStore.setMeta(db, CaseRollupsPending.key, gone.text)
-            for t in ["case_rollup", "case_abnormal_rollup", "case_done_hour", "case_latest_hour", "case_flagged", "case_unit_totals"] {
+            for t in ["case_rollup", "case_abnormal_rollup", "case_done_times", "case_latest_times", "case_flagged", "case_unit_totals"] {
                 try db.execute(sql: "DELETE FROM \(t)")
             }
         }
@@ -219,7 +219,7 @@ final class CaseBulkIngestTests: XCTestCase {
         }
         let store = try CockpitStore(path: path)
         let names = try store.reader.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' ORDER BY name") }
-        XCTAssertEqual(names.filter { !$0.hasPrefix("sqlite_") }, ["cases_by_completion", "cases_by_latest", "cases_open_by_key"])
+        XCTAssertEqual(names.filter { !$0.hasPrefix("sqlite_") }, ["cases_open_by_key"])
         try store.close()
     }
 

@@ -198,14 +198,14 @@ final class HourlyRollupTests: XCTestCase {
 
     func assertHourlyRollupsMatchRecount(_ f: Fixture, file: StaticString = #filePath, line: UInt = #line) throws {
         try f.store.database.writeWithoutTransaction { db in
-            let queries = ["SELECT hour, unit, n, late FROM case_done_hour ORDER BY hour, unit",
-                           "SELECT hour, unit, stall_day, n FROM case_latest_hour ORDER BY hour, unit, stall_day",
+            let queries = ["SELECT day, unit, hex(times) FROM case_done_times ORDER BY day, unit",
+                           "SELECT day, unit, flag, stall_day, hex(times) FROM case_latest_times ORDER BY 1, 2, 3, 4",
                            "SELECT unit, n FROM case_flagged ORDER BY unit",
                            "SELECT unit, running, suspended, stall_keyed FROM case_unit_totals ORDER BY unit"]
             let stored = try queries.map { try Row.fetchAll(db, sql: $0) }
             XCTAssertFalse(stored[0].isEmpty, file: file, line: line)
             try db.inTransaction {
-                try CaseHourly.rebuild(db)
+                try CaseUnitCounts.rebuild(db)
                 XCTAssertEqual(try queries.map { try Row.fetchAll(db, sql: $0) }, stored, file: file, line: line)
                 return .rollback
             }
