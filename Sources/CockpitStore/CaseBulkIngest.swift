@@ -91,11 +91,34 @@ extension CockpitStore {
                 try rejectStmt.execute(arguments: [source, IngestKind.cases.rawValue, line, r.field, r.reason, raw, now])
             }
 
+            // A bulk load stores the first record of each id many rows a statement (`storeNew`);
+            // the group is written before a later push of one of its ids, and before a commit.
+            var group: [(c: CasesConsumer.Prepared, line: Int)] = []
+            var groupItems: [ParsedBatch.Item] = []
+            group.reserveCapacity(CasesConsumer.groupRows)
+            func storeGroup(_ batch: ParsedBatch) throws {
+                guard !group.isEmpty else { return }
+                let refused = try consumer.storeNew(group[...], db: db)
+                for (line, r) in refused {
+                    try reject(r, line: line, raw: batch.raw(of: groupItems.first { $0.line == line }!))
+                }
+                report.accepted += group.count - refused.count
+                group.removeAll(keepingCapacity: true)
+                groupItems.removeAll(keepingCapacity: true)
+            }
+
             while let batch = try parsing.next() {
                 for item in batch.items {
                     if inBatch == 0 { try db.beginTransaction() }
                     switch item.outcome {
                     case .ok(let c):
+                        if item.firstOfID {
+                            group.append((c, item.line))
+                            groupItems.append(item)
+                            if group.count == CasesConsumer.groupRows { try storeGroup(batch) }
+                            break
+                        }
+                        if group.contains(where: { $0.c.id.elementsEqual(c.id) }) { try storeGroup(batch) }
                         if let r = try consumer.store(c, line: item.line, db: db, precounted: bulk) {
                             try reject(r, line: item.line, raw: batch.raw(of: item))
                         } else {
@@ -107,10 +130,12 @@ extension CockpitStore {
                     inBatch += 1
                     rows += 1
                     if inBatch >= batchSize {
+                        try storeGroup(batch)
                         try commit()
                         progress?(IngestProgress(rows: rows, bytesRead: item.bytesRead, bytesTotal: total))
                     }
                 }
+                try storeGroup(batch) // its rows' bytes live in this batch
             }
             try commit()
             if bulk {
@@ -120,7 +145,9 @@ extension CockpitStore {
                         var counts = parsing.takeCounts()
                         counts.merge(consumer.counts)
                         consumer.counts = counts
-                        try consumer.endBatch(db: db)
+                        try CaseCounts.withIndexesRebuilt(db, tables: ["case_rollup", "case_abnormal_rollup"]) {
+                            try consumer.endBatch(db: db)
+                        }
                     } else {
                         try Self.rebuildRollup(db) // the marker went missing: count from `cases`
                     }

@@ -144,6 +144,22 @@ struct CaseCounts {
         try perUnit.flush(db, units: units)
     }
 
+    /// Runs `body` with the secondary indexes of `tables` dropped, then builds them again from
+    /// their stored definitions: for writing many rows into empty roll-ups (a bulk load's end).
+    /// Sorting ~70k entries once costs less than keeping the covering indexes up row by row
+    /// (measured: the abnormal roll-up's rows took 0.41–0.53 s with its three indexes). Run inside
+    /// a transaction, so that a crash leaves the indexes as they were.
+    static func withIndexesRebuilt(_ db: Database, tables: [String], _ body: () throws -> Void) throws {
+        precondition(db.isInsideTransaction)
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+            AND tbl_name IN (\(tables.map { _ in "?" }.joined(separator: ", "))) ORDER BY name
+            """, arguments: StatementArguments(tables))
+        for index in indexes { try db.execute(sql: "DROP INDEX \((index["name"] as String).quotedDatabaseIdentifier)") }
+        try body()
+        for index in indexes { try db.execute(sql: index["sql"]) }
+    }
+
     /// Binds, steps and resets a cached statement.
     static func run(_ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void) throws {
         let st = try db.cachedStatement(sql: sql).sqliteStatement

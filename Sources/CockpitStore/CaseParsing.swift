@@ -16,6 +16,8 @@ final class ParsedBatch: @unchecked Sendable {
         var outcome: Outcome
         /// The record's fields in `spans`, to give a reject its raw text if the writer refuses it.
         var fields: Range<Int>
+        /// The first record of its id in the file (a bulk load's parser tells; false otherwise).
+        var firstOfID = false
     }
 
     private(set) var items: [Item] = []
@@ -47,7 +49,7 @@ final class ParsedBatch: @unchecked Sendable {
         return UnsafeBufferPointer(start: at, count: b.count)
     }
 
-    func add(_ rec: CSVRecord, _ p: CasesConsumer.Prepared) {
+    func add(_ rec: CSVRecord, _ p: CasesConsumer.Prepared, firstOfID: Bool) {
         let first = spans.count
         for i in 0..<rec.count { spans.append(keep(rec.field(i))) }
         var q = p
@@ -55,7 +57,7 @@ final class ParsedBatch: @unchecked Sendable {
         q.department = keep(p.department)
         q.itemCode = keep(p.itemCode)
         q.itemName = keep(p.itemName)
-        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(q), fields: first..<spans.count))
+        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(q), fields: first..<spans.count, firstOfID: firstOfID))
     }
 
     func add(_ rec: CSVRecord, rejected r: Rejection) {
@@ -125,6 +127,7 @@ final class CaseParsing: @unchecked Sendable {
 
     private func run() {
         var batch = ParsedBatch()
+        var seen = SeenHashes()
         var header = true
         do {
             try reader.forEachRecord { rec in
@@ -136,7 +139,7 @@ final class CaseParsing: @unchecked Sendable {
                 } else {
                     switch consumer.prepare(record: rec) {
                     case .ok(let p):
-                        batch.add(rec, p)
+                        batch.add(rec, p, firstOfID: counting && seen.insert(UnitTable.hash(p.id)))
                         if counting {
                             counts.count(unit: p.unit, keys: p.keys, completedAt: p.facts.completedAt, masks: p.masks, timeKeys: p.timeKeys, sign: 1)
                         }
@@ -199,5 +202,35 @@ final class CaseParsing: @unchecked Sendable {
         cond.unlock()
         done.wait()
         running = false
+    }
+}
+
+/// The ids a bulk load's parser has seen, by their 64-bit hash (an open-addressing table, no
+/// bytes kept). A hash seen before marks a record as perhaps a later push: the writer then stores
+/// it by the path that checks (`CasesConsumer.store`). Two ids that share a hash only cost the
+/// second one that slower path; an id seen before is never taken for a new one.
+struct SeenHashes {
+    private var slots = [UInt64](repeating: 0, count: 1 << 16)
+    private var count = 0
+
+    /// True if `hash` is new (and now seen).
+    mutating func insert(_ hash: UInt64) -> Bool {
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        let h = hash == 0 ? 1 : hash // 0 marks an empty slot
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let s = slots[i]
+            if s == h { return false }
+            if s == 0 { slots[i] = h; count += 1; return true }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        count = 0
+        for h in old where h != 0 { _ = insert(h) }
     }
 }

@@ -250,6 +250,41 @@ final class CaseBulkIngestTests: XCTestCase {
         }
         XCTAssertTrue(plan.joined().contains("cases_open_by_key"), "\(plan)")
     }
+
+    /// A group of new cases of which one is stored after all: the statement changes nothing and the
+    /// rows go one by one, the stored one as a later push; the roll-ups end as a recount gives them.
+    func testAGroupWithAStoredCaseFallsBackRowByRow() throws {
+        let f = try Fixture()
+        try f.loadSmallDistrict()
+        let header = Fixture.header + ",pushed_at"
+        try f.ingest(.cases, "first.csv", header + "\nx1,c1,区民政局,X1,事项一,online,2026-10-12T09:00:00+08:00,5,accepted,,,\n")
+        let consumer = try XCTUnwrap(try f.store.makeConsumer(kind: .cases, file: "group.csv", source: "group.csv") as? CasesConsumer)
+        consumer.setColumns(Dictionary(uniqueKeysWithValues: header.split(separator: ",").enumerated().map { (String($1), $0) }))
+        let records = [
+            RowBytes("x2,c2,区民政局,X1,事项一,online,2026-10-12T10:00:00+08:00,5,accepted,,,".split(separator: ",", omittingEmptySubsequences: false).map(String.init)),
+            RowBytes("x1,c1,区民政局,X1,事项一,online,2026-10-12T09:00:00+08:00,5,completed,2026-10-13T11:00:00+08:00,,2026-10-13T11:00:00+08:00".split(separator: ",", omittingEmptySubsequences: false).map(String.init)),
+        ]
+        var group: [(c: CasesConsumer.Prepared, line: Int)] = []
+        for (i, r) in records.enumerated() {
+            guard case .ok(let p) = consumer.prepare(record: r) else { return XCTFail("record \(i) refused") }
+            // Counted as new, as a bulk load's parser counts every record.
+            consumer.counts.count(unit: p.unit, keys: p.keys, completedAt: p.facts.completedAt, masks: p.masks, timeKeys: p.timeKeys, sign: 1)
+            group.append((p, i + 2))
+        }
+        try f.store.database.writeWithoutTransaction { db in
+            try db.inTransaction {
+                XCTAssertTrue(try consumer.storeNew(group[...], db: db).isEmpty)
+                try consumer.endBatch(db: db)
+                return .commit
+            }
+        }
+        XCTAssertEqual(try f.store.reader.read { try String.fetchAll($0, sql: "SELECT id || ' ' || status FROM cases ORDER BY id") },
+                       ["x1 completed", "x2 accepted"])
+        XCTAssertEqual(try f.store.reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM case_pushes WHERE id = 'x1'") }, 2)
+        let kept = try dump(f.store)
+        try f.store.database.write { try CockpitStore.rebuildRollup($0) }
+        XCTAssertEqual(try dump(f.store), kept, "the roll-ups after the fallback are those counted from `cases`")
+    }
 }
 
 /// A small deterministic generator (the tests' data must not change between runs).
