@@ -119,7 +119,7 @@ extension CockpitStore {
                             break
                         }
                         if group.contains(where: { $0.c.id.elementsEqual(c.id) }) { try storeGroup(batch) }
-                        if let r = try consumer.store(c, line: item.line, db: db, precounted: bulk) {
+                        if let r = try consumer.store(c, line: item.line, db: db, precounted: bulk, likelyStored: bulk) {
                             try reject(r, line: item.line, raw: batch.raw(of: item))
                         } else {
                             report.accepted += 1

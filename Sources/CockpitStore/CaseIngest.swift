@@ -113,6 +113,8 @@ final class CasesConsumer: BatchConsumer {
     private var insert: Statement?
     private var selectOld: Statement?
     private var upsert: Statement?
+    /// The statements of later pushes, prepared once (a bulk load has ~40k later pushes a million rows).
+    private var insertPush: Statement?, samePush: Statement?, updateKeys: Statement?
     private var columns: [Int] = []
     private var pushedAtColumn = -1
     private let sourceBytes: UnsafeMutableBufferPointer<UInt8>
@@ -256,18 +258,25 @@ final class CasesConsumer: BatchConsumer {
     /// stored (a later push) does the slow path look at the history.
     /// `precounted`: the case is already counted as new (a bulk load's parser did): nothing to
     /// count when it is, and that count is taken back when the id turns out to be stored.
-    func store(_ c: Prepared, line: Int, db: Database, precounted: Bool = false) throws -> Rejection? {
+    /// `likelyStored`: the id is probably stored (a bulk load's parser saw it before): look it up
+    /// first rather than try an insert that fails.
+    func store(_ c: Prepared, line: Int, db: Database, precounted: Bool = false, likelyStored: Bool = false) throws -> Rejection? {
         let (id, unit, department, itemCode, itemName) = (c.id, c.unit, c.department, c.itemCode, c.itemName)
         let (facts, keys, masks, timeKeys, pushedAt) = (c.facts, c.keys, c.masks, c.timeKeys, c.pushedAt)
+        func later(_ old: StoredCase) throws -> Rejection? {
+            if precounted { count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: -1) }
+            return try laterPush(old: old, id: id.string, unit: unit, department: department, itemCode: itemCode, itemName: itemName,
+                                 facts: facts, keys: keys, pushedAt: pushedAt, line: line, db: db)
+        }
+        if likelyStored, let old = try storedCase(id: id.string, db: db) { return try later(old) }
         let ins = try prepared(&insert, db, Self.insertSQL)
         bindCase(ins, id: id, unit: unit, department: department, itemCode: itemCode, itemName: itemName, facts: facts,
                  keys: keys, pushedAt: pushedAt, masks: masks, timeKeys: timeKeys, line: line)
         let rc = sqlite3_step(ins)
         sqlite3_reset(ins)
         if rc & 0xFF == SQLITE_CONSTRAINT { // extended codes are on: SQLITE_CONSTRAINT_PRIMARYKEY
-            if precounted { count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: -1) }
-            return try laterPush(id: id.string, unit: unit, department: department, itemCode: itemCode, itemName: itemName,
-                                 facts: facts, keys: keys, pushedAt: pushedAt, line: line, db: db)
+            guard let old = try storedCase(id: id.string, db: db) else { throw StoreError("case \(id.string) vanished during ingest") }
+            return try later(old)
         }
         guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         if !precounted { count(unit: unit, keys: keys, completedAt: facts.completedAt, masks: masks, timeKeys: timeKeys, sign: 1) }
@@ -407,10 +416,9 @@ final class CasesConsumer: BatchConsumer {
     /// A push of an id already stored. The same push again (same push time and content) changes nothing. Else
     /// the push joins the history (the first push is copied there from the case row when needed),
     /// the later push in push time becomes the case, and the rules are judged on the whole history.
-    private func laterPush(id: String, unit: Int, department: UnsafeBufferPointer<UInt8>, itemCode: UnsafeBufferPointer<UInt8>,
+    private func laterPush(old: StoredCase, id: String, unit: Int, department: UnsafeBufferPointer<UInt8>, itemCode: UnsafeBufferPointer<UInt8>,
                            itemName: UnsafeBufferPointer<UInt8>, facts: CaseFacts, keys: DerivedKeys, pushedAt: Int64,
                            line: Int, db: Database) throws -> Rejection? {
-        guard let old = try storedCase(id: id, db: db) else { throw StoreError("case \(id) vanished during ingest") }
         let departmentText = department.string, itemCodeText = itemCode.string, itemNameText = itemName.string
         let suspensionsText = facts.suspensions.isEmpty ? "" : ServiceCase.Suspension.format(facts.suspensions)
         var history = try CockpitStore.pushes(of: id, db: db)
@@ -423,30 +431,39 @@ final class CasesConsumer: BatchConsumer {
                 return nil
             }
             // The first push lived in the case row only: copy it into the history now.
-            try db.cachedStatement(sql: """
-                INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
-                                         promised_days, completed_at, suspensions, source, line)
-                SELECT id, pushed_at, 0, status, unit, department, item_code, item_name, channel, accepted_at,
-                       promised_days, completed_at, suspensions, source, line FROM cases WHERE id = ?
-                """).execute(arguments: [id])
+            try run(&insertPush, db, Self.insertPushSQL) { st in
+                bindText(st, 1, id); sqlite3_bind_int64(st, 2, old.pushedAt); sqlite3_bind_int64(st, 3, 0); bindText(st, 4, old.status)
+                bindText(st, 5, old.unitID); bindText(st, 6, old.department); bindText(st, 7, old.itemCode); bindText(st, 8, old.itemName)
+                bindText(st, 9, old.channel); sqlite3_bind_int64(st, 10, old.acceptedAt); sqlite3_bind_int64(st, 11, Int64(old.promisedDays))
+                if let c = old.completedAt { sqlite3_bind_int64(st, 12, c) } else { sqlite3_bind_null(st, 12) }
+                bindText(st, 13, old.suspensions); bindText(st, 14, old.source); sqlite3_bind_int64(st, 15, Int64(old.line))
+            }
             history = [CasePush(pushedAt: old.pushedAt, status: ServiceCase.Status(rawValue: old.status) ?? .accepted, unit: old.unitID,
                                 department: old.department, source: old.source, line: old.line)]
-        } else if try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM case_pushes WHERE id = ? AND pushed_at = ? AND status = ? AND unit = ? AND department = ?
+        } else if try exists(&samePush, db, """
+            SELECT 1 FROM case_pushes WHERE id = ? AND pushed_at = ? AND status = ? AND unit = ? AND department = ?
                 AND item_code = ? AND item_name = ? AND channel = ? AND accepted_at = ? AND promised_days = ? AND completed_at IS ?
-                AND suspensions = ?)
-            """), arguments: [id, pushedAt, facts.status.rawValue, units.ids[unit], departmentText, itemCodeText, itemNameText,
-                              facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText]) == true {
+                AND suspensions = ?
+            """, { st in
+                bindText(st, 1, id); sqlite3_bind_int64(st, 2, pushedAt); bindStatic(st, 3, Self.statusBytes(facts.status))
+                bindStatic(st, 4, units.bytes[unit]); bindStatic(st, 5, department); bindStatic(st, 6, itemCode); bindStatic(st, 7, itemName)
+                bindStatic(st, 8, Self.channelBytes(facts.channel)); sqlite3_bind_int64(st, 9, facts.acceptedAt)
+                sqlite3_bind_int64(st, 10, Int64(facts.promisedDays))
+                if let c = facts.completedAt { sqlite3_bind_int64(st, 11, c) } else { sqlite3_bind_null(st, 11) }
+                bindText(st, 12, suspensionsText)
+            }) {
             return nil
         }
         // Another push with the same push time (e.g. two pushes dated by the fallback): kept after it.
         let seq = history.filter { $0.pushedAt == pushedAt }.count
-        try db.cachedStatement(sql: """
-            INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
-                                     promised_days, completed_at, suspensions, source, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, pushedAt, seq, facts.status.rawValue, units.ids[unit], departmentText, itemCodeText, itemNameText,
-                             facts.channel.rawValue, facts.acceptedAt, facts.promisedDays, facts.completedAt, suspensionsText, source, line])
+        try run(&insertPush, db, Self.insertPushSQL) { st in
+            bindText(st, 1, id); sqlite3_bind_int64(st, 2, pushedAt); sqlite3_bind_int64(st, 3, Int64(seq))
+            bindStatic(st, 4, Self.statusBytes(facts.status)); bindStatic(st, 5, units.bytes[unit]); bindStatic(st, 6, department)
+            bindStatic(st, 7, itemCode); bindStatic(st, 8, itemName); bindStatic(st, 9, Self.channelBytes(facts.channel))
+            sqlite3_bind_int64(st, 10, facts.acceptedAt); sqlite3_bind_int64(st, 11, Int64(facts.promisedDays))
+            if let c = facts.completedAt { sqlite3_bind_int64(st, 12, c) } else { sqlite3_bind_null(st, 12) }
+            bindText(st, 13, suspensionsText); bindStatic(st, 14, UnsafeBufferPointer(sourceBytes)); sqlite3_bind_int64(st, 15, Int64(line))
+        }
         history.append(CasePush(pushedAt: pushedAt, status: facts.status, unit: units.ids[unit], department: departmentText,
                                 source: source, line: line))
         history = CaseAbnormal.ordered(history)
@@ -485,8 +502,11 @@ final class CasesConsumer: BatchConsumer {
                                     suspensions: (try? ServiceCase.Suspension.parseList(old.suspensions).get()) ?? [])
             let masks = CaseAbnormal.staticMasks(current, history: history, calendar: rules.calendar)
             let timeKeys = CaseAbnormal.timeKeys(current, history: history, pushedAt: old.pushedAt, calendar: rules.calendar)
-            try db.cachedStatement(sql: "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?").execute(
-                           arguments: [timeKeys.latestAt, timeKeys.stallDay.map { Int($0) }, masks.errors, masks.flags, id])
+            try run(&updateKeys, db, "UPDATE cases SET latest_at = ?, stall_day = ?, abn = ?, flags = ? WHERE id = ?") { st in
+                sqlite3_bind_int64(st, 1, timeKeys.latestAt)
+                if let d = timeKeys.stallDay { sqlite3_bind_int64(st, 2, Int64(d)) } else { sqlite3_bind_null(st, 2) }
+                sqlite3_bind_int64(st, 3, Int64(masks.errors)); sqlite3_bind_int64(st, 4, Int64(masks.flags)); bindText(st, 5, id)
+            }
             counts.count(unit: oldUnit, caseClass: old.kClass, day: old.kDay, late: old.late, outside: old.outside, completedAt: old.completedAt,
                          errors: masks.errors, flags: masks.flags, stallDay: timeKeys.stallDay, latestAt: timeKeys.latestAt, sign: 1)
         }
@@ -503,6 +523,29 @@ final class CasesConsumer: BatchConsumer {
         let rc = sqlite3_step(st)
         sqlite3_reset(st)
         guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+    }
+
+    private static let insertPushSQL = """
+        INSERT INTO case_pushes (id, pushed_at, seq, status, unit, department, item_code, item_name, channel, accepted_at,
+                                 promised_days, completed_at, suspensions, source, line)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Binds, steps and resets the statement held in `slot` (prepared on first use).
+    private func run(_ slot: inout Statement?, _ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void) throws {
+        let st = try prepared(&slot, db, sql)
+        bind(st)
+        try step(st, db)
+    }
+
+    /// Whether the query held in `slot` returns a row.
+    private func exists(_ slot: inout Statement?, _ db: Database, _ sql: String, _ bind: (OpaquePointer) -> Void) throws -> Bool {
+        let st = try prepared(&slot, db, sql)
+        bind(st)
+        let rc = sqlite3_step(st)
+        sqlite3_reset(st)
+        guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+        return rc == SQLITE_ROW
     }
 
     private func prepared(_ slot: inout Statement?, _ db: Database, _ sql: String) throws -> OpaquePointer {
