@@ -154,39 +154,64 @@ enum CaseTimes {
     }
 
     /// Recounts both tables from `cases`: in the migration, and wherever the roll-ups are rebuilt.
+    /// Read and written with the raw C API, units interned by their bytes: it scans every case
+    /// (1M cases: the v4 migration took 11.7 s through GRDB rows and one prepare per row written).
     static func rebuild(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM case_done_times; DELETE FROM case_latest_times")
-        struct DoneKey: Hashable, Comparable {
-            var day: Int32, unit: String
-            static func < (a: Self, b: Self) -> Bool { (a.day, a.unit) < (b.day, b.unit) }
+        var units: [String] = [], unitOf: [UInt64: [Int]] = [:]
+        func unit(_ st: OpaquePointer, _ column: Int32) -> Int {
+            let b = UnsafeBufferPointer(start: sqlite3_column_text(st, column), count: Int(sqlite3_column_bytes(st, column)))
+            let h = UnitTable.hash(b)
+            if let found = unitOf[h]?.first(where: { units[$0].utf8.elementsEqual(b) }) { return found }
+            units.append(b.string)
+            unitOf[h, default: []].append(units.count - 1)
+            return units.count - 1
         }
-        struct LatestKey: Hashable, Comparable {
-            var day: Int32, unit: String, flag: Int, stallDay: Int32
-            static func < (a: Self, b: Self) -> Bool { (a.day, a.unit, a.flag, a.stallDay) < (b.day, b.unit, b.flag, b.stallDay) }
+        func scan(_ sql: String, _ row: (OpaquePointer) -> Void) throws {
+            let statement = try db.makeStatement(sql: sql) // finalized when released: kept to the end
+            defer { withExtendedLifetime(statement) {} }
+            let st = statement.sqliteStatement
+            while true {
+                let rc = sqlite3_step(st)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw sqliteError(rc, db) }
+                row(st)
+            }
         }
+        struct DoneKey: Hashable { var day: Int32, unit: Int }
+        struct LatestKey: Hashable { var day: Int32, unit: Int, flag: Int, stallDay: Int32 }
         var done: [DoneKey: [UInt32]] = [:]
-        let doneRows = try Row.fetchCursor(db, sql: """
-            SELECT unit, completed_at, late FROM cases WHERE k_class = \(Schema.CaseClass.completed.rawValue) AND completed_at IS NOT NULL
-            """)
-        while let row = try doneRows.next() {
-            let t: Int64 = row[1]
-            done[DoneKey(day: LocalTime.day(of: t), unit: row[0]), default: []].append(doneEntry(t, late: (row[2] as Int) != 0))
-        }
-        for (k, entries) in done.sorted(by: { $0.key < $1.key }) {
-            try db.execute(sql: "INSERT INTO case_done_times (day, unit, times) VALUES (?, ?, ?)",
-                           arguments: [Int(k.day), k.unit, Data(encode(entries.sorted()))])
+        try scan("SELECT unit, completed_at, late FROM cases WHERE k_class = \(Schema.CaseClass.completed.rawValue) AND completed_at IS NOT NULL") { st in
+            let t = sqlite3_column_int64(st, 1)
+            done[DoneKey(day: LocalTime.day(of: t), unit: unit(st, 0)), default: []].append(doneEntry(t, late: sqlite3_column_int64(st, 2) != 0))
         }
         var latest: [LatestKey: [UInt32]] = [:]
-        let latestRows = try Row.fetchCursor(db, sql: """
-            SELECT unit, flags != 0, coalesce(stall_day, \(CaseCounts.notOpen)), latest_at FROM cases WHERE abn = 0
-            """)
-        while let row = try latestRows.next() {
-            let t: Int64 = row[3]
-            latest[LatestKey(day: LocalTime.day(of: t), unit: row[0], flag: row[1], stallDay: row[2]), default: []].append(second(of: t))
+        try scan("SELECT unit, flags != 0, coalesce(stall_day, \(CaseCounts.notOpen)), latest_at FROM cases WHERE abn = 0") { st in
+            let t = sqlite3_column_int64(st, 3)
+            latest[LatestKey(day: LocalTime.day(of: t), unit: unit(st, 0), flag: Int(sqlite3_column_int64(st, 1)),
+                             stallDay: Int32(truncatingIfNeeded: sqlite3_column_int64(st, 2))), default: []].append(second(of: t))
         }
-        for (k, entries) in latest.sorted(by: { $0.key < $1.key }) {
-            try db.execute(sql: "INSERT INTO case_latest_times (day, unit, flag, stall_day, times) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Int(k.day), k.unit, k.flag, Int(k.stallDay), Data(encode(entries.sorted()))])
+        // In key order (units by their bytes, as SQLite orders text).
+        let rank = units.indices.sorted { Array(units[$0].utf8).lexicographicallyPrecedes(Array(units[$1].utf8)) }
+            .enumerated().reduce(into: [Int](repeating: 0, count: units.count)) { $0[$1.element] = $1.offset }
+        let doneStatement = try db.makeStatement(sql: "INSERT INTO case_done_times (day, unit, times) VALUES (?, ?, ?)")
+        let latestStatement = try db.makeStatement(sql: "INSERT INTO case_latest_times (day, unit, flag, stall_day, times) VALUES (?, ?, ?, ?, ?)")
+        defer { withExtendedLifetime((doneStatement, latestStatement)) {} }
+        let insertDone = doneStatement.sqliteStatement
+        for (k, entries) in done.sorted(by: { ($0.key.day, rank[$0.key.unit]) < ($1.key.day, rank[$1.key.unit]) }) {
+            sqlite3_bind_int64(insertDone, 1, Int64(k.day)); bindText(insertDone, 2, units[k.unit]); bindBlob(insertDone, 3, encode(entries.sorted()))
+            let rc = sqlite3_step(insertDone)
+            sqlite3_reset(insertDone)
+            guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
+        }
+        let insertLatest = latestStatement.sqliteStatement
+        for (k, entries) in latest.sorted(by: { ($0.key.day, rank[$0.key.unit], $0.key.flag, $0.key.stallDay) < ($1.key.day, rank[$1.key.unit], $1.key.flag, $1.key.stallDay) }) {
+            sqlite3_bind_int64(insertLatest, 1, Int64(k.day)); bindText(insertLatest, 2, units[k.unit])
+            sqlite3_bind_int64(insertLatest, 3, Int64(k.flag)); sqlite3_bind_int64(insertLatest, 4, Int64(k.stallDay))
+            bindBlob(insertLatest, 5, encode(entries.sorted()))
+            let rc = sqlite3_step(insertLatest)
+            sqlite3_reset(insertLatest)
+            guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         }
     }
 }
