@@ -112,7 +112,7 @@ final class CasesConsumer: BatchConsumer {
 
     private var insert: Statement?
     private var selectOld: Statement?
-    private var upsert: Statement?
+    private var update: Statement?
     /// The statements of later pushes, prepared once (a bulk load has ~40k later pushes a million rows).
     private var insertPush: Statement?, samePush: Statement?, updateKeys: Statement?
     private var columns: [Int] = []
@@ -477,15 +477,13 @@ final class CasesConsumer: BatchConsumer {
             // The new push is the latest (on a tie, the later to arrive): it becomes the case.
             let masks = CaseAbnormal.staticMasks(facts, history: history, calendar: rules.calendar)
             let timeKeys = CaseAbnormal.timeKeys(facts, history: history, pushedAt: pushedAt, calendar: rules.calendar)
-            let up = try prepared(&upsert, db, Self.insertSQL + """
-
-                ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, department = excluded.department,
-                    item_code = excluded.item_code, item_name = excluded.item_name, channel = excluded.channel,
-                    accepted_at = excluded.accepted_at, promised_days = excluded.promised_days, status = excluded.status,
-                    completed_at = excluded.completed_at, suspensions = excluded.suspensions, deadline = excluded.deadline,
-                    outside_calendar = excluded.outside_calendar, k_class = excluded.k_class, k_day = excluded.k_day,
-                    late = excluded.late, source = excluded.source, line = excluded.line, pushed_at = excluded.pushed_at,
-                    latest_at = excluded.latest_at, stall_day = excluded.stall_day, abn = excluded.abn, flags = excluded.flags
+            // An UPDATE by id (the row is there: just read), its parameters numbered as the insert's.
+            let up = try prepared(&update, db, """
+                UPDATE cases SET unit = ?2, department = ?3, item_code = ?4, item_name = ?5, channel = ?6, accepted_at = ?7,
+                    promised_days = ?8, status = ?9, completed_at = ?10, suspensions = ?11, deadline = ?12,
+                    outside_calendar = ?13, k_class = ?14, k_day = ?15, late = ?16, source = ?17, line = ?18, pushed_at = ?19,
+                    latest_at = ?20, stall_day = ?21, abn = ?22, flags = ?23
+                WHERE id = ?1
                 """)
             try id.withCString { idPtr in
                 let idBuf = UnsafeBufferPointer(start: UnsafeRawPointer(idPtr).assumingMemoryBound(to: UInt8.self), count: id.utf8.count)
