@@ -11,6 +11,8 @@
 // journal: wal | delete | off;
 // IDX: the secondary indexes, k = (unit, k_class, k_day) on every row, p = the same on open cases
 //      only, c = completed_at, l = latest_at (default kcl).
+// M: rows a statement (INSERT … VALUES (…), (…), …; default 1); STATIC: bind the text without a
+//    copy (SQLITE_STATIC), as cockpit does.
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,28 +59,30 @@ int main(int argc,char**argv){
     if(strchr(ix,'p')) CK(sqlite3_exec(db,"CREATE INDEX cases_open ON cases (unit, k_class, k_day) WHERE k_class <= 1;",0,0,0));
     if(strchr(ix,'c')) CK(sqlite3_exec(db,"CREATE INDEX cases_by_completion ON cases (completed_at) WHERE completed_at IS NOT NULL;",0,0,0));
     if(strchr(ix,'l')) CK(sqlite3_exec(db,"CREATE INDEX cases_by_latest ON cases (latest_at);",0,0,0)); }
-  sqlite3_stmt*st, *du,*dd,*di,*ds;
-  CK(sqlite3_prepare_v2(db, dict? "INSERT OR IGNORE INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) " : "INSERT OR IGNORE INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ",-1,&st,0));
+  sqlite3_stmt*st, *du,*dd,*di,*ds; int M=getenv("M")?atoi(getenv("M")):1; int STATIC=getenv("STATIC")!=0;
+  { static char q[200000]; strcpy(q, "INSERT OR IGNORE INTO cases VALUES "); for(int m=0;m<M;m++){ strcat(q, m?",":""); strcat(q, dict? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"); }
+    CK(sqlite3_prepare_v2(db, q,-1,&st,0)); }
   sqlite3_prepare_v2(db,"INSERT INTO units(t) VALUES (?)",-1,&du,0); sqlite3_prepare_v2(db,"INSERT INTO depts(t) VALUES (?)",-1,&dd,0);
   sqlite3_prepare_v2(db,"INSERT INTO items(t) VALUES (?)",-1,&di,0); sqlite3_prepare_v2(db,"INSERT INTO srcs(t) VALUES (?)",-1,&ds,0);
   const char*src="/tmp/cockpit-ingest-bench-1000000/cases.csv";
   double c0=cpu(), w0=wall();
   CK(sqlite3_exec(db,"BEGIN",0,0,0));
-  for(long i=0;i<nr;i++){ Rec*r=&recs[i]; int k=1;
-    sqlite3_bind_text(st,k++,r->f[0],r->n[0],SQLITE_TRANSIENT);
+  int k=1; long nstmt=(nr/M)*M; // the last nr % M rows are left out
+  for(long i=0;i<nstmt;i++){ Rec*r=&recs[i]; if(i%M==0) k=1;
+    sqlite3_bind_text(st,k++,r->f[0],r->n[0],(STATIC?SQLITE_STATIC:SQLITE_TRANSIENT));
     if(dict){ sqlite3_bind_int(st,k++,dictid(db,0,du,r->f[1],r->n[1])); sqlite3_bind_int(st,k++,dictid(db,0,dd,r->f[2],r->n[2]));
       sqlite3_bind_int(st,k++,dictid(db,0,di,r->f[4],r->n[4])); sqlite3_bind_int(st,k++,r->f[5][0]=='h'?0:r->f[5][0]=='o'?1:2); }
-    else { for(int j=1;j<=5;j++) sqlite3_bind_text(st,k++,r->f[j],r->n[j],SQLITE_TRANSIENT); }
+    else { for(int j=1;j<=5;j++) sqlite3_bind_text(st,k++,r->f[j],r->n[j],STATIC?SQLITE_STATIC:SQLITE_TRANSIENT); }
     long long acc=ts(r->f[6],r->n[6]); sqlite3_bind_int64(st,k++,acc); sqlite3_bind_int(st,k++,atoi(r->f[7]));
-    if(dict) sqlite3_bind_int(st,k++,r->f[8][0]); else sqlite3_bind_text(st,k++,r->f[8],r->n[8],SQLITE_TRANSIENT);
+    if(dict) sqlite3_bind_int(st,k++,r->f[8][0]); else sqlite3_bind_text(st,k++,r->f[8],r->n[8],STATIC?SQLITE_STATIC:SQLITE_TRANSIENT);
     if(r->n[9]) sqlite3_bind_int64(st,k++,ts(r->f[9],r->n[9])); else sqlite3_bind_null(st,k++);
-    sqlite3_bind_text(st,k++,r->f[10],r->n[10],SQLITE_TRANSIENT);
+    sqlite3_bind_text(st,k++,r->f[10],r->n[10],STATIC?SQLITE_STATIC:SQLITE_TRANSIENT);
     sqlite3_bind_int64(st,k++,acc+86400*7); sqlite3_bind_int(st,k++,0); sqlite3_bind_int(st,k++,r->n[9]?2:0); sqlite3_bind_int(st,k++,(int)((acc+28800)/86400)+7); sqlite3_bind_int(st,k++,0);
     if(dict) sqlite3_bind_int(st,k++,dictid(db,0,ds,src,strlen(src))); else sqlite3_bind_text(st,k++,src,-1,SQLITE_STATIC);
     sqlite3_bind_int64(st,k++,i+2); sqlite3_bind_int64(st,k++,acc); sqlite3_bind_int64(st,k++,r->n[9]?ts(r->f[9],r->n[9]):acc);
     if(r->n[9]) sqlite3_bind_null(st,k++); else sqlite3_bind_int(st,k++,(int)((acc+28800)/86400)+14);
     sqlite3_bind_int(st,k++,0); sqlite3_bind_int(st,k++,0);
-    CK(sqlite3_step(st)); sqlite3_reset(st);
+    if(i%M==M-1){ CK(sqlite3_step(st)); sqlite3_reset(st); }
     if(i%50000==49999){ CK(sqlite3_exec(db,"COMMIT; BEGIN",0,0,0)); }
   }
   CK(sqlite3_exec(db,"COMMIT",0,0,0));
@@ -86,5 +90,5 @@ int main(int argc,char**argv){
   if(strcmp(jr,"wal")==0) CK(sqlite3_exec(db,"PRAGMA wal_checkpoint(TRUNCATE)",0,0,0));
   sqlite3_close(db);
   double c2=cpu(), w2=wall();
-  printf("%-10s %-6s rows %ld: insert cpu %.2f wall %.2f; +checkpoint/close cpu %.2f wall %.2f; rows/s %.0f\n",var,jr,nr,c1-c0,w1-w0,c2-c1,w2-w1,nr/(w2-w0));
+  printf("%-10s %-6s M %d rows %ld: insert cpu %.2f wall %.2f; +checkpoint/close cpu %.2f wall %.2f; rows/s %.0f\n",var,jr,M,nstmt,c1-c0,w1-w0,c2-c1,w2-w1,nstmt/(w2-w0));
   return 0; }

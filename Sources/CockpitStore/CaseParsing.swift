@@ -60,6 +60,20 @@ final class ParsedBatch: @unchecked Sendable {
         items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(q), fields: first..<spans.count, firstOfID: firstOfID))
     }
 
+    /// Copies a good record of another batch, its bytes included: a bulk load keeps its likely
+    /// later pushes to the end.
+    func adopt(_ item: Item, from other: ParsedBatch) {
+        guard case .ok(let p) = item.outcome else { return }
+        let first = spans.count
+        for f in other.spans[item.fields] { spans.append(keep(f)) }
+        var q = p
+        q.id = keep(p.id)
+        q.department = keep(p.department)
+        q.itemCode = keep(p.itemCode)
+        q.itemName = keep(p.itemName)
+        items.append(Item(line: item.line, bytesRead: item.bytesRead, outcome: .ok(q), fields: first..<spans.count))
+    }
+
     func add(_ rec: CSVRecord, rejected r: Rejection) {
         items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .rejected(r, raw: rec.row.raw), fields: 0..<0))
     }
