@@ -9,11 +9,12 @@ extension CockpitStore {
     /// the same checks, the same rejects with line, field, reason and raw text.
     ///
     /// Into an empty store it is a bulk load: `synchronous = OFF` and a big page cache while it
-    /// runs, and the case roll-ups written once at the end (`CaseRollupsPending`): the parsing
-    /// thread counts every good record as a new case, the writer takes back those that were
-    /// later pushes and counts what `laterPush` changes. (The indexes of `cases` stay;
-    /// `CaseIndexes.create` at the end rebuilds any that a crashed load of an earlier version
-    /// left dropped.)
+    /// runs; the first record of each id (the parsing thread tells) inserted 64 a statement; the
+    /// records of ids seen before kept to the end and stored in id order; and the case roll-ups
+    /// written once at the end (`CaseRollupsPending`): the parsing thread counts every good record
+    /// as a new case, the writer takes back those that were later pushes and counts what
+    /// `laterPush` changes. (`CaseIndexes.create` at the end rebuilds any index of `cases` that a
+    /// crashed load of an earlier version left dropped.)
     func ingestCases(file: String, source: String, batchSize: Int, now: Int64,
                      progress: ((IngestProgress) -> Void)?) throws -> IngestReport {
         let started = Date()
