@@ -134,6 +134,40 @@ final class CaseBulkIngestTests: XCTestCase {
         XCTAssertEqual(try dump(bulk.store), a)
     }
 
+    /// Into a store that already has cases (not a bulk load: row by row, roll-ups per batch), a file
+    /// that overlaps what is stored gives the same store as the row-by-row path.
+    func testALoadIntoAStoreWithCasesStoresWhatTheRowByRowPathStores() throws {
+        let text = mixedFile(rows: 12_000)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let header = String(lines[0])
+        // Quoted fields may hold a newline: cut only between records that start with an id.
+        let cut = lines.indices.first { $0 > 4_000 && lines[$0].hasPrefix("N") }!
+        let first = ([header] + lines[1..<cut].map(String.init)).joined(separator: "\n") + "\n"
+        let whole = text
+        let fast = try Fixture(), slow = try Fixture()
+        try fast.loadSmallDistrict()
+        try slow.loadSmallDistrict()
+        let firstPath = try fast.write("first.csv", first), wholePath = try fast.write("whole.csv", whole)
+        try slow.write("first.csv", first)
+        try slow.write("whole.csv", whole)
+        try fast.store.ingest(kind: .cases, file: firstPath, source: firstPath, batchSize: 2_500, now: now)
+        _ = try ingestRowByRow(slow.store, file: firstPath, batch: 2_500)
+        // The whole file: its first part again (every id stored), then new ids and later pushes.
+        let a = try fast.store.ingest(kind: .cases, file: wholePath, source: wholePath, batchSize: 2_500, now: now)
+        let b = try ingestRowByRow(slow.store, file: wholePath, batch: 2_500)
+        XCTAssertEqual(a.accepted, b.accepted)
+        XCTAssertEqual(a.rejected, b.rejected)
+        XCTAssertEqual(a.reasons, b.reasons)
+        let x = try dump(fast.store), y = try dump(slow.store)
+        for table in x.keys.sorted() where x[table] != y[table] {
+            XCTFail("\(table): \(x[table]?.count ?? 0) rows against \(y[table]?.count ?? 0)")
+        }
+        XCTAssertGreaterThan(try fast.store.reader.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM cases") ?? 0 }, 8_000)
+        // The roll-ups kept batch by batch equal a recount from `cases`.
+        try fast.store.database.write { try CockpitStore.rebuildRollup($0) }
+        XCTAssertEqual(try dump(fast.store), x)
+    }
+
     /// A bulk load writes the case roll-ups once, at its end. One killed before (its marker left
     /// by a process that is gone) shows as a stale source and is settled by the next cases ingest;
     /// one that still runs (a live process) keeps every other writer of cases out.
