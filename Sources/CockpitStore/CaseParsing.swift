@@ -52,12 +52,17 @@ final class ParsedBatch: @unchecked Sendable {
     func add(_ rec: CSVRecord, _ p: CasesConsumer.Prepared, firstOfID: Bool) {
         let first = spans.count
         for i in 0..<rec.count { spans.append(keep(rec.field(i))) }
+        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(keep(p)), fields: first..<spans.count, firstOfID: firstOfID))
+    }
+
+    /// The record with its byte fields copied here.
+    private func keep(_ p: CasesConsumer.Prepared) -> CasesConsumer.Prepared {
         var q = p
         q.id = keep(p.id)
         q.department = keep(p.department)
         q.itemCode = keep(p.itemCode)
         q.itemName = keep(p.itemName)
-        items.append(Item(line: rec.line, bytesRead: rec.bytesRead, outcome: .ok(q), fields: first..<spans.count, firstOfID: firstOfID))
+        return q
     }
 
     /// Copies a good record of another batch, its bytes included: a bulk load keeps its likely
@@ -66,12 +71,7 @@ final class ParsedBatch: @unchecked Sendable {
         guard case .ok(let p) = item.outcome else { return }
         let first = spans.count
         for f in other.spans[item.fields] { spans.append(keep(f)) }
-        var q = p
-        q.id = keep(p.id)
-        q.department = keep(p.department)
-        q.itemCode = keep(p.itemCode)
-        q.itemName = keep(p.itemName)
-        items.append(Item(line: item.line, bytesRead: item.bytesRead, outcome: .ok(q), fields: first..<spans.count))
+        items.append(Item(line: item.line, bytesRead: item.bytesRead, outcome: .ok(keep(p)), fields: first..<spans.count))
     }
 
     func add(_ rec: CSVRecord, rejected r: Rejection) {

@@ -131,6 +131,9 @@ enum CaseTimes {
         }
         let match = keyColumns.map { "\($0) = ?" }.joined(separator: " AND ")
         let select = try db.cachedStatement(sql: "SELECT times FROM \(table) WHERE \(match)").sqliteStatement
+        let delete = "DELETE FROM \(table) WHERE \(match)"
+        let upsert = "INSERT INTO \(table) (\(keys), times) VALUES (\(Array(repeating: "?", count: width).joined(separator: ", ")))"
+            + " ON CONFLICT(\(keys)) DO UPDATE SET times = excluded.times"
         for c in changes {
             c.key(select, 0)
             var old: [UInt32] = []
@@ -142,10 +145,10 @@ enum CaseTimes {
             guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw sqliteError(rc, db) }
             let new = c.delta.applied(to: old)
             if new.isEmpty {
-                if !old.isEmpty { try CaseCounts.run(db, "DELETE FROM \(table) WHERE \(match)") { c.key($0, 0) } }
+                if !old.isEmpty { try CaseCounts.run(db, delete) { c.key($0, 0) } }
             } else {
                 let blob = encode(new)
-                try CaseCounts.run(db, "INSERT INTO \(table) (\(keys), times) VALUES (\(Array(repeating: "?", count: width).joined(separator: ", "))) ON CONFLICT(\(keys)) DO UPDATE SET times = excluded.times") { st in
+                try CaseCounts.run(db, upsert) { st in
                     c.key(st, 0)
                     bindBlob(st, Int32(width), blob)
                 }
@@ -191,21 +194,19 @@ enum CaseTimes {
             latest[LatestKey(day: LocalTime.day(of: t), unit: unit(st, 0), flag: Int(sqlite3_column_int64(st, 1)),
                              stallDay: Int32(truncatingIfNeeded: sqlite3_column_int64(st, 2))), default: []].append(second(of: t))
         }
-        // In key order (units by their bytes, as SQLite orders text).
-        let rank = units.indices.sorted { Array(units[$0].utf8).lexicographicallyPrecedes(Array(units[$1].utf8)) }
-            .enumerated().reduce(into: [Int](repeating: 0, count: units.count)) { $0[$1.element] = $1.offset }
+        // Written roughly in key order (the B-trees are appended to); the order changes nothing else.
         let doneStatement = try db.makeStatement(sql: "INSERT INTO case_done_times (day, unit, times) VALUES (?, ?, ?)")
         let latestStatement = try db.makeStatement(sql: "INSERT INTO case_latest_times (day, unit, flag, stall_day, times) VALUES (?, ?, ?, ?, ?)")
         defer { withExtendedLifetime((doneStatement, latestStatement)) {} }
         let insertDone = doneStatement.sqliteStatement
-        for (k, entries) in done.sorted(by: { ($0.key.day, rank[$0.key.unit]) < ($1.key.day, rank[$1.key.unit]) }) {
+        for (k, entries) in done.sorted(by: { ($0.key.day, units[$0.key.unit]) < ($1.key.day, units[$1.key.unit]) }) {
             sqlite3_bind_int64(insertDone, 1, Int64(k.day)); bindText(insertDone, 2, units[k.unit]); bindBlob(insertDone, 3, encode(entries.sorted()))
             let rc = sqlite3_step(insertDone)
             sqlite3_reset(insertDone)
             guard rc == SQLITE_DONE else { throw sqliteError(rc, db) }
         }
         let insertLatest = latestStatement.sqliteStatement
-        for (k, entries) in latest.sorted(by: { ($0.key.day, rank[$0.key.unit], $0.key.flag, $0.key.stallDay) < ($1.key.day, rank[$1.key.unit], $1.key.flag, $1.key.stallDay) }) {
+        for (k, entries) in latest.sorted(by: { ($0.key.day, units[$0.key.unit], $0.key.flag, $0.key.stallDay) < ($1.key.day, units[$1.key.unit], $1.key.flag, $1.key.stallDay) }) {
             sqlite3_bind_int64(insertLatest, 1, Int64(k.day)); bindText(insertLatest, 2, units[k.unit])
             sqlite3_bind_int64(insertLatest, 3, Int64(k.flag)); sqlite3_bind_int64(insertLatest, 4, Int64(k.stallDay))
             bindBlob(insertLatest, 5, encode(entries.sorted()))
